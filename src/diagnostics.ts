@@ -1,0 +1,132 @@
+// Diagnostics as values: a stable code, a message in the user's terms, a source span, notes.
+// Formatting prints `file:line:col: error MCxxxx: message`, the source line and a caret. Not for internal bugs (those throw).
+
+/** A source text with the name it is reported under (a path, `<builder>`, `<ir>`). */
+export interface Source {
+  readonly name: string;
+  readonly text: string;
+}
+
+/** A half-open range of character offsets [start, end) in a source. */
+export interface Span {
+  readonly source: Source;
+  readonly start: number;
+  readonly end: number;
+}
+
+export type Severity = "error" | "warning" | "note";
+
+export interface Note {
+  readonly message: string;
+  readonly span?: Span;
+}
+
+/**
+ * A problem found in user input. Codes are stable by stage: MC1xxx parse, MC2xxx types and shapes,
+ * MC3xxx passes, MC4xxx codegen, MC5xxx CLI and I/O (catalogued in docs/errors.md).
+ */
+export interface Diagnostic {
+  readonly severity: Severity;
+  readonly code: string;
+  readonly message: string;
+  readonly span?: Span;
+  readonly notes: readonly Note[];
+}
+
+/** A value or the diagnostics that stopped it; warnings may accompany a value. */
+export type Result<T> =
+  | { readonly ok: true; readonly value: T; readonly diagnostics: readonly Diagnostic[] }
+  | { readonly ok: false; readonly diagnostics: readonly Diagnostic[] };
+
+export function ok<T>(value: T, diagnostics: readonly Diagnostic[] = []): Result<T> {
+  return { ok: true, value, diagnostics };
+}
+
+export function failed<T>(diagnostics: readonly Diagnostic[]): Result<T> {
+  return { ok: false, diagnostics };
+}
+
+export function error(code: string, message: string, span?: Span, notes: readonly Note[] = []): Diagnostic {
+  return { severity: "error", code, message, span, notes };
+}
+
+export function hasErrors(diagnostics: readonly Diagnostic[]): boolean {
+  return diagnostics.some((d) => d.severity === "error");
+}
+
+export function span(source: Source, start: number, end: number): Span {
+  return { source, start, end: Math.max(end, start) };
+}
+
+/** 1-based line and column of an offset. Columns count UTF-16 code units, as editors and tsc do. */
+export function lineCol(source: Source, offset: number): { line: number; col: number } {
+  const text = source.text;
+  const at = Math.max(0, Math.min(offset, text.length));
+  let line = 1;
+  let lineStart = 0;
+  for (let i = 0; i < at; i++) {
+    if (text.charCodeAt(i) === 10) {
+      line++;
+      lineStart = i + 1;
+    }
+  }
+  return { line, col: at - lineStart + 1 };
+}
+
+/** The location prefix `file:line:col` of a span. */
+export function formatLocation(s: Span): string {
+  const { line, col } = lineCol(s.source, s.start);
+  return `${s.source.name}:${line}:${col}`;
+}
+
+function sourceLineAt(s: Span): { text: string; lineStart: number; line: number } {
+  const text = s.source.text;
+  const start = Math.max(0, Math.min(s.start, text.length));
+  const lineStart = text.lastIndexOf("\n", start - 1) + 1;
+  let lineEnd = text.indexOf("\n", lineStart);
+  if (lineEnd < 0) lineEnd = text.length;
+  return { text: text.slice(lineStart, lineEnd).replace(/\r$/, ""), lineStart, line: lineCol(s.source, start).line };
+}
+
+/** Control characters would garble a terminal; show them as printable stand-ins of the same width. */
+function printable(line: string): string {
+  return line.replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, "?").replace(/\t/g, " ");
+}
+
+/** The source line of a span with `^~~~` under it. Empty when the span has no text to show. */
+export function formatSnippet(s: Span): string {
+  const { text, lineStart, line } = sourceLineAt(s);
+  const col = Math.max(0, Math.min(s.start, s.source.text.length) - lineStart);
+  const width = Math.max(1, Math.min(s.end, lineStart + text.length) - s.start);
+  const gutter = String(line);
+  const pad = " ".repeat(gutter.length);
+  return `${gutter} | ${printable(text)}\n${pad} | ${" ".repeat(col)}^${"~".repeat(width - 1)}`;
+}
+
+/** One diagnostic as a user sees it: location, severity, code, message, snippet, notes. */
+export function formatDiagnostic(d: Diagnostic): string {
+  const head = `${d.span ? formatLocation(d.span) + ": " : ""}${d.severity} ${d.code}: ${d.message}`;
+  const parts = [head];
+  if (d.span) parts.push(formatSnippet(d.span));
+  for (const n of d.notes) {
+    parts.push(`${n.span ? formatLocation(n.span) + ": " : ""}note: ${n.message}`);
+    if (n.span) parts.push(formatSnippet(n.span));
+  }
+  return parts.join("\n");
+}
+
+export function formatDiagnostics(ds: readonly Diagnostic[]): string {
+  return ds.map(formatDiagnostic).join("\n");
+}
+
+/** Thrown only for broken invariants: a bug in mconv, never a user error. */
+export class InternalError extends Error {
+  constructor(message: string) {
+    super(`internal error (this is a bug in mconv): ${message}`);
+    this.name = "InternalError";
+  }
+}
+
+export function assertNever(x: never, what = "value"): never {
+  throw new InternalError(`unexpected ${what}: ${JSON.stringify(x)}`);
+}

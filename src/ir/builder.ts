@@ -1,0 +1,177 @@
+// GraphBuilder: the only place IR nodes are made. The DSL lowers through it, passes rebuild through it, and users
+// call it directly. Every node's type comes from the op registry's shape rule; a problem becomes a diagnostic
+// with the node's span, and the value is poisoned so one mistake does not cascade into many reports.
+
+import { type Diagnostic, type Result, type Span, error, failed, hasErrors, ok } from "../diagnostics.js";
+import type { AnyNode, Conv2dAttrs, Graph, GraphOutput, Node, OpAttrs, OpKind } from "./node.js";
+import { isProblem } from "./ops/def.js";
+import { opDef } from "./registry.js";
+import { type Dim, type TensorType, tensorType } from "./types.js";
+
+/** A handle on a value made by a builder. `valid` is false after an error: using it adds no new reports. */
+export interface Value {
+  readonly name: string;
+  readonly type: TensorType;
+  readonly valid: boolean;
+}
+
+export interface NodeOptions {
+  /** The SSA name; must be new. Without it a fresh name is made from `hint` (or the op name). */
+  readonly name?: string;
+  readonly hint?: string;
+  /** Where the node comes from in the user's file; problems are reported there. */
+  readonly span?: Span;
+}
+
+/** conv2d defaults as in Keras: strides 1, dilations 1, padding valid. */
+export const defaultConv2dAttrs: Conv2dAttrs = { strides: [1, 1], dilations: [1, 1], padding: "valid" };
+
+const POISON_TYPE: TensorType = tensorType([]);
+
+export class GraphBuilder {
+  readonly diagnostics: Diagnostic[] = [];
+  private readonly nodes: AnyNode[] = [];
+  private readonly byName = new Map<string, AnyNode>();
+  private readonly outputs: GraphOutput[] = [];
+  private readonly reserved: Set<string>;
+
+  /**
+   * @param name the model's name.
+   * @param reserved names that fresh names must avoid (a pass reserves the names of the graph it rewrites).
+   */
+  constructor(readonly name: string, reserved: Iterable<string> = []) {
+    this.reserved = new Set(reserved);
+  }
+
+  /** Adds one node of any op. The typed helpers below are shorthands for this. */
+  add<K extends OpKind>(op: K, operands: readonly Value[], attrs: OpAttrs[K], opts: NodeOptions = {}): Value {
+    const def = opDef(op);
+    if (operands.length !== def.operands.length) {
+      return this.fail("MC2012", `${op} takes ${def.operands.length} operands (${def.operands.join(", ")}), got ${operands.length}`, opts);
+    }
+    for (const v of operands) {
+      if (!v.valid) return this.poison(opts);
+      if (this.byName.get(v.name)?.type !== v.type) {
+        return this.fail("MC2012", `${op}: operand %${v.name} does not come from this builder`, opts);
+      }
+    }
+    const name = this.claim(opts, op);
+    if (name === undefined) return this.poison(opts);
+    const type = def.infer(
+      operands.map((v) => v.type),
+      attrs,
+    );
+    if (isProblem(type)) return this.fail(type.code, type.message, opts);
+    const node = { name, op, operands: operands.map((v) => v.name), attrs, type, span: opts.span } as Node<K>;
+    this.nodes.push(node as AnyNode);
+    this.byName.set(name, node as AnyNode);
+    return { name, type, valid: true };
+  }
+
+  input(name: string, shape: readonly Dim[], opts: Omit<NodeOptions, "name"> = {}): Value {
+    return this.add("input", [], { shape: [...shape] }, { ...opts, name });
+  }
+
+  param(name: string, shape: readonly Dim[], opts: Omit<NodeOptions, "name"> = {}): Value {
+    return this.add("param", [], { shape: [...shape] }, { ...opts, name });
+  }
+
+  constant(shape: readonly Dim[], data: ArrayLike<number>, opts: NodeOptions = {}): Value {
+    return this.add("constant", [], { shape: [...shape], data: Float32Array.from(data) }, opts);
+  }
+
+  conv2d(x: Value, kernel: Value, attrs: Partial<Conv2dAttrs> = {}, opts: NodeOptions = {}): Value {
+    return this.add("conv2d", [x, kernel], { ...defaultConv2dAttrs, ...attrs }, opts);
+  }
+
+  /** conv2d(x, kernel ⊙ mask), the mask broadcast left-aligned ([kh,kw] ≡ [kh,kw,1,1]). */
+  maskedConv2d(x: Value, kernel: Value, mask: Value, attrs: Partial<Conv2dAttrs> = {}, opts: NodeOptions = {}): Value {
+    return this.add("masked_conv2d", [x, kernel, mask], { ...defaultConv2dAttrs, ...attrs }, opts);
+  }
+
+  mul(a: Value, b: Value, opts: NodeOptions = {}): Value {
+    return this.add("mul", [a, b], {}, opts);
+  }
+
+  reshape(x: Value, shape: readonly Dim[], opts: NodeOptions = {}): Value {
+    return this.add("reshape", [x], { shape: [...shape] }, opts);
+  }
+
+  biasAdd(x: Value, bias: Value, opts: NodeOptions = {}): Value {
+    return this.add("bias_add", [x, bias], {}, opts);
+  }
+
+  relu(x: Value, opts: NodeOptions = {}): Value {
+    return this.add("relu", [x], {}, opts);
+  }
+
+  tanh(x: Value, opts: NodeOptions = {}): Value {
+    return this.add("tanh", [x], {}, opts);
+  }
+
+  sigmoid(x: Value, opts: NodeOptions = {}): Value {
+    return this.add("sigmoid", [x], {}, opts);
+  }
+
+  /** Marks a value as a model output under `name`. */
+  output(name: string, value: Value, opts: { span?: Span } = {}): void {
+    if (!value.valid) return;
+    const prior = this.outputs.find((o) => o.name === name);
+    if (prior) {
+      this.diagnostics.push(
+        error("MC2001", `output '${name}' is declared twice`, opts.span, prior.span ? [{ message: "first declared here", span: prior.span }] : []),
+      );
+      return;
+    }
+    this.outputs.push({ name, value: value.name, span: opts.span });
+  }
+
+  /** The value bound to a name, if any. */
+  lookup(name: string): Value | undefined {
+    const n = this.byName.get(name);
+    return n ? { name: n.name, type: n.type, valid: true } : undefined;
+  }
+
+  /** The node behind a value (e.g. to read a constant's data). */
+  nodeOf(v: Value): AnyNode | undefined {
+    return this.byName.get(v.name);
+  }
+
+  /** The finished graph, or the errors met while building it. */
+  build(): Result<Graph> {
+    if (this.outputs.length === 0 && !hasErrors(this.diagnostics)) {
+      this.diagnostics.push(error("MC2013", `model '${this.name}' has no output; add an 'output' line`));
+    }
+    if (hasErrors(this.diagnostics)) return failed(this.diagnostics);
+    return ok<Graph>({ name: this.name, nodes: [...this.nodes], outputs: [...this.outputs] }, this.diagnostics);
+  }
+
+  private claim(opts: NodeOptions, op: string): string | undefined {
+    if (opts.name !== undefined) {
+      if (opts.name.length === 0) {
+        this.diagnostics.push(error("MC2001", "a name must not be empty", opts.span));
+        return undefined;
+      }
+      const prior = this.byName.get(opts.name);
+      if (prior) {
+        const notes = prior.span ? [{ message: `'${opts.name}' was first bound here`, span: prior.span }] : [];
+        this.diagnostics.push(error("MC2001", `'${opts.name}' is already bound`, opts.span, notes));
+        return undefined;
+      }
+      return opts.name;
+    }
+    const hint = opts.hint ?? op;
+    let name = hint;
+    for (let i = 1; this.byName.has(name) || this.reserved.has(name); i++) name = `${hint}.${i}`;
+    return name;
+  }
+
+  private fail(code: string, message: string, opts: NodeOptions): Value {
+    this.diagnostics.push(error(code, message, opts.span));
+    return this.poison(opts);
+  }
+
+  private poison(opts: NodeOptions): Value {
+    return { name: opts.name ?? opts.hint ?? "<error>", type: POISON_TYPE, valid: false };
+  }
+}

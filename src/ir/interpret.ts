@@ -1,0 +1,88 @@
+// The reference interpreter: float64, naive loops, straight from each op's registry entry. It defines what every
+// pass and backend must compute; it is the oracle of the tests, not a fast runtime.
+
+import type { Graph } from "./node.js";
+import { type Tensor64, elementCount } from "./ops/def.js";
+import { opDef } from "./registry.js";
+import { type Dim, concreteShape } from "./types.js";
+
+export type { Tensor64 } from "./ops/def.js";
+
+/** A tensor given to or returned by a run: shape and row-major data. */
+export interface TensorData {
+  readonly shape: readonly number[];
+  readonly data: ArrayLike<number>;
+}
+
+export type TensorMap = Readonly<Record<string, TensorData>>;
+
+/** Why a feed does not fit the graph's inputs or params; the CLI checks feeds first and reports these with spans. */
+export class FeedError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "FeedError";
+  }
+}
+
+/** Binds symbolic dimensions against a fed shape, checking every known one. */
+export function bindShape(
+  what: string,
+  declared: readonly Dim[],
+  given: readonly number[],
+  symbols: Map<string, number>,
+): void {
+  const fail = () =>
+    new FeedError(`${what} must have shape [${declared.join(", ")}], got [${given.join(", ")}]`);
+  if (declared.length !== given.length) throw fail();
+  declared.forEach((d, i) => {
+    const g = given[i]!;
+    if (!Number.isInteger(g) || g < 0) throw fail();
+    if (typeof d === "number") {
+      if (d !== g) throw fail();
+    } else {
+      const bound = symbols.get(d);
+      if (bound === undefined) symbols.set(d, g);
+      else if (bound !== g) {
+        throw new FeedError(`${what} has ${d} = ${g}, but ${d} = ${bound} elsewhere: [${given.join(", ")}]`);
+      }
+    }
+  });
+}
+
+function fed(what: string, map: TensorMap, name: string, declared: readonly Dim[], symbols: Map<string, number>): Tensor64 {
+  const t = Object.prototype.hasOwnProperty.call(map, name) ? map[name] : undefined;
+  if (!t) throw new FeedError(`${what} '${name}' is missing`);
+  bindShape(`${what} '${name}'`, declared, t.shape, symbols);
+  const n = elementCount(t.shape);
+  if (t.data.length !== n) {
+    throw new FeedError(`${what} '${name}' of shape [${t.shape.join(", ")}] needs ${n} values, got ${t.data.length}`);
+  }
+  return { shape: [...t.shape], data: Float64Array.from(t.data) };
+}
+
+/**
+ * Runs a graph in float64. `inputs` feed `input` nodes, `params` feed `param` nodes (by name).
+ * Returns the outputs by output name. Throws FeedError when a feed is missing or ill-shaped.
+ */
+export function interpret(graph: Graph, inputs: TensorMap, params: TensorMap = {}): Record<string, Tensor64> {
+  const symbols = new Map<string, number>();
+  const values = new Map<string, Tensor64>();
+  for (const node of graph.nodes) {
+    if (node.op === "input") {
+      values.set(node.name, fed("input", inputs, node.name, node.attrs.shape, symbols));
+    } else if (node.op === "param") {
+      values.set(node.name, fed("weight", params, node.name, node.attrs.shape, symbols));
+    }
+  }
+  for (const node of graph.nodes) {
+    if (node.op === "input" || node.op === "param") continue;
+    const def = opDef(node.op);
+    const args = node.operands.map((o) => values.get(o)!);
+    const out = concreteShape(node.type.shape, symbols);
+    values.set(node.name, def.reference!(args, node.attrs as never, out));
+  }
+  // Output names come from model files: a null-prototype object keeps `__proto__` an ordinary key.
+  const result: Record<string, Tensor64> = Object.create(null);
+  for (const o of graph.outputs) result[o.name] = values.get(o.value)!;
+  return result;
+}

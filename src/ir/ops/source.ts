@@ -1,0 +1,39 @@
+// Source ops: values that enter the graph. input (fed per call), param (weights), constant (known at compile time).
+
+import { tensorType } from "../types.js";
+import type { OpDef } from "./def.js";
+import { problem } from "./def.js";
+
+export const input: OpDef<"input"> = {
+  operands: [],
+  attrs: { shape: "type-shape" },
+  /** `input : f32[N,4,4,3]` has the type its declaration gives. */
+  infer: (_types, a) => tensorType(a.shape),
+};
+
+export const param: OpDef<"param"> = {
+  operands: [],
+  attrs: { shape: "type-shape" },
+  /** `param : f32[3,3,3,2]`; params have known shapes (weights are concrete). */
+  infer: (_types, a) =>
+    a.shape.every((d) => typeof d === "number")
+      ? tensorType(a.shape)
+      : problem("MC2010", `a parameter needs a known shape, got a symbolic dimension in [${a.shape.join(", ")}]`),
+};
+
+export const constant: OpDef<"constant"> = {
+  operands: [],
+  attrs: { shape: "type-shape", data: "data" },
+  /** `constant [[1,0],[1,1]] : f32[2,2]`: the data must hold exactly the shape's element count. */
+  infer: (_types, a) => {
+    if (!a.shape.every((d) => typeof d === "number")) {
+      return problem("MC2010", `a constant needs a known shape, got [${a.shape.join(", ")}]`);
+    }
+    const n = (a.shape as number[]).reduce((x, y) => x * y, 1);
+    if (n !== a.data.length) {
+      return problem("MC2011", `a constant of shape [${a.shape.join(", ")}] needs ${n} values, got ${a.data.length}`);
+    }
+    return tensorType(a.shape);
+  },
+  reference: (_args, a) => ({ shape: a.shape as number[], data: Float64Array.from(a.data) }),
+};

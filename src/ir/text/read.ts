@@ -1,0 +1,233 @@
+// Reads the textual IR that print.ts writes, back into a Graph, through the GraphBuilder (so every node is
+// type-checked again and a written type that disagrees is reported). Pass tests start from this text.
+// `#` starts a comment (a case file's first line states its intent). Elided constants cannot be read back.
+
+import { Lexer, createToken, type IToken, type TokenType } from "chevrotain";
+import { type Diagnostic, type Result, type Source, error, failed, span } from "../../diagnostics.js";
+import { GraphBuilder, type Value } from "../builder.js";
+import type { Graph, OpAttrs, OpKind } from "../node.js";
+import type { AttrKind } from "../ops/def.js";
+import { isOpKind, opDef } from "../registry.js";
+import { type Dim, formatType, sameShape } from "../types.js";
+
+const WhiteSpace = createToken({ name: "WhiteSpace", pattern: /[ \t\r\n]+/, group: Lexer.SKIPPED });
+const Comment = createToken({ name: "Comment", pattern: /#[^\n]*/, group: Lexer.SKIPPED });
+const ValueName = createToken({ name: "ValueName", pattern: /%(?:[A-Za-z_][A-Za-z0-9_.]*|"(?:[^"\\\n]|\\.)*")/ });
+const Str = createToken({ name: "Str", pattern: /"(?:[^"\\\n]|\\.)*"/ });
+const Num = createToken({ name: "Num", pattern: /-?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?|-?inf\b|nan\b/ });
+const Ident = createToken({ name: "Ident", pattern: /[A-Za-z_][A-Za-z0-9_.]*/ });
+const Elided = createToken({ name: "Elided", pattern: /<[^>\n]*>/ });
+const Punct = createToken({ name: "Punct", pattern: /[{}()[\],=:]/ });
+const irLexer = new Lexer([WhiteSpace, Comment, ValueName, Str, Num, Ident, Elided, Punct], {
+  positionTracking: "onlyOffset",
+});
+
+class ReadError extends Error {
+  constructor(readonly diagnostic: Diagnostic) {
+    super(diagnostic.message);
+  }
+}
+
+/** A cursor over the IR tokens with the small recursive-descent reader of the line-based IR grammar. */
+class IrReader {
+  private pos = 0;
+  constructor(private readonly source: Source, private readonly tokens: IToken[]) {}
+
+  private peek(): IToken | undefined {
+    return this.tokens[this.pos];
+  }
+
+  private fail(message: string, tok = this.peek()): never {
+    const at = tok ? span(this.source, tok.startOffset, tok.startOffset + tok.image.length) : span(this.source, this.source.text.length, this.source.text.length);
+    throw new ReadError(error("MC1101", message, at));
+  }
+
+  private is(image: string, type: TokenType = Punct): boolean {
+    const t = this.peek();
+    return t !== undefined && t.tokenType === type && t.image === image;
+  }
+
+  private expect(image: string, type: TokenType = Punct): IToken {
+    const t = this.peek();
+    if (!t || t.tokenType !== type || t.image !== image) this.fail(`expected '${image}', found ${t ? `'${t.image}'` : "the end of the text"}`);
+    this.pos++;
+    return t;
+  }
+
+  private take(type: TokenType, what: string): IToken {
+    const t = this.peek();
+    if (!t || t.tokenType !== type) this.fail(`expected ${what}, found ${t ? `'${t.image}'` : "the end of the text"}`);
+    this.pos++;
+    return t;
+  }
+
+  private name(): string {
+    const t = this.peek();
+    if (t?.tokenType === Str) {
+      this.pos++;
+      return JSON.parse(t.image) as string;
+    }
+    return this.take(Ident, "a name").image;
+  }
+
+  private valueName(): { name: string; tok: IToken } {
+    const tok = this.take(ValueName, "a value name like %x");
+    const body = tok.image.slice(1);
+    return { name: body.startsWith('"') ? (JSON.parse(body) as string) : body, tok };
+  }
+
+  private number(): number {
+    const t = this.take(Num, "a number");
+    if (t.image === "nan") return NaN;
+    if (t.image.endsWith("inf")) return t.image.startsWith("-") ? -Infinity : Infinity;
+    return Number(t.image);
+  }
+
+  /** `[a, b, ...]` of numbers or symbolic names. */
+  private dims(): Dim[] {
+    this.expect("[");
+    const out: Dim[] = [];
+    while (!this.is("]")) {
+      const t = this.peek();
+      out.push(t?.tokenType === Ident ? this.take(Ident, "a dimension").image : this.number());
+      if (!this.is("]")) this.expect(",");
+    }
+    this.expect("]");
+    return out;
+  }
+
+  /** A nested list literal, flattened row-major, with its shape. */
+  private literal(): { shape: number[]; data: number[] } {
+    if (!this.is("[")) return { shape: [], data: [this.number()] };
+    this.expect("[");
+    const items: { shape: number[]; data: number[] }[] = [];
+    while (!this.is("]")) {
+      items.push(this.literal());
+      if (!this.is("]")) this.expect(",");
+    }
+    const close = this.expect("]");
+    const inner = items[0]?.shape ?? [];
+    if (!items.every((it) => sameShape(it.shape, inner))) this.fail("the rows of this literal differ in length", close);
+    return { shape: [items.length, ...inner], data: items.flatMap((it) => it.data) };
+  }
+
+  private attr(kind: AttrKind): unknown {
+    switch (kind) {
+      case "int-pair":
+        return this.dims();
+      case "dims":
+        return this.dims();
+      case "padding": {
+        const t = this.peek();
+        if (t?.tokenType === Ident && (t.image === "valid" || t.image === "same")) {
+          this.pos++;
+          return t.image;
+        }
+        return this.dims();
+      }
+      case "type-shape":
+      case "data":
+        return undefined;
+    }
+  }
+
+  private type(): { shape: Dim[]; tok: IToken } {
+    const tok = this.take(Ident, "a type like f32[1,4,4,3]");
+    if (tok.image !== "f32") this.fail(`unknown dtype '${tok.image}' (mconv has f32)`, tok);
+    return { shape: this.dims(), tok };
+  }
+
+  private node(b: GraphBuilder): void {
+    const { name, tok: start } = this.valueName();
+    this.expect("=");
+    const opTok = this.take(Ident, "an op name");
+    if (!isOpKind(opTok.image)) this.fail(`unknown op '${opTok.image}'`, opTok);
+    const op: OpKind = opTok.image;
+    const def = opDef(op);
+    const operands: Value[] = [];
+    if (def.operands.length > 0) {
+      this.expect("(");
+      while (!this.is(")")) {
+        const o = this.valueName();
+        const v = b.lookup(o.name);
+        if (!v) this.fail(`%${o.name} is not defined before this use`, o.tok);
+        operands.push(v);
+        if (!this.is(")")) this.expect(",");
+      }
+      this.expect(")");
+    }
+    let data: number[] | undefined;
+    if (op === "constant") {
+      if (this.peek()?.tokenType === Elided) this.fail("an elided constant cannot be read back; print it with elideAbove: Infinity");
+      data = this.literal().data;
+    }
+    const attrs: Record<string, unknown> = {};
+    const kinds = def.attrs as Record<string, AttrKind>;
+    if (this.is("{")) {
+      this.expect("{");
+      while (!this.is("}")) {
+        const key = this.take(Ident, "an attribute name");
+        const kind = kinds[key.image];
+        if (!kind || kind === "type-shape" || kind === "data") this.fail(`${op} has no attribute '${key.image}'`, key);
+        this.expect("=");
+        attrs[key.image] = this.attr(kind);
+        if (!this.is("}")) this.expect(",");
+      }
+      this.expect("}");
+    }
+    this.expect(":");
+    const type = this.type();
+    for (const [key, kind] of Object.entries(kinds)) {
+      if (kind === "type-shape") attrs[key] = type.shape;
+      else if (kind === "data") attrs[key] = Float32Array.from(data ?? []);
+      else if (!(key in attrs)) this.fail(`${op} needs the attribute '${key}'`, opTok);
+    }
+    const last = this.tokens[this.pos - 1]!;
+    const at = span(this.source, start.startOffset, last.startOffset + last.image.length);
+    const v = b.add(op, operands, attrs as OpAttrs[typeof op], { name, span: at });
+    if (v.valid && !sameShape(v.type.shape, type.shape)) {
+      throw new ReadError(error("MC1102", `%${name} is written as f32[${type.shape.join(",")}] but ${op} gives ${formatType(v.type)}`, at));
+    }
+  }
+
+  read(): Graph {
+    this.expect("graph", Ident);
+    const b = new GraphBuilder(this.name());
+    this.expect("{");
+    while (!this.is("}")) {
+      if (this.is("output", Ident)) {
+        const kw = this.take(Ident, "output");
+        const outName = this.name();
+        this.expect("=");
+        const ref = this.valueName();
+        const v = b.lookup(ref.name);
+        if (!v) this.fail(`%${ref.name} is not defined`, ref.tok);
+        b.output(outName, v, { span: span(this.source, kw.startOffset, ref.tok.startOffset + ref.tok.image.length) });
+      } else {
+        this.node(b);
+      }
+      if (b.diagnostics.length > 0) throw new ReadError(b.diagnostics[0]!);
+    }
+    this.expect("}");
+    if (this.peek()) this.fail("unexpected text after the graph");
+    const built = b.build();
+    if (!built.ok) throw new ReadError(built.diagnostics[0]!);
+    return built.value;
+  }
+}
+
+/** Parses IR text (as printed by printGraph) into a graph; the first problem is reported with its position. */
+export function readGraph(source: Source): Result<Graph> {
+  const lexed = irLexer.tokenize(source.text);
+  if (lexed.errors.length > 0) {
+    const e = lexed.errors[0]!;
+    return failed([error("MC1101", `unexpected character '${source.text.charAt(e.offset)}'`, span(source, e.offset, e.offset + e.length))]);
+  }
+  try {
+    const graph = new IrReader(source, lexed.tokens).read();
+    return { ok: true, value: graph, diagnostics: [] };
+  } catch (e) {
+    if (e instanceof ReadError) return failed([e.diagnostic]);
+    throw e;
+  }
+}
