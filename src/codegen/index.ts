@@ -1,0 +1,94 @@
+// Code generation's public face: emit an ES module for a target, or load the same emitted code in this process for
+// a backend (what `mconv run` uses). One generator per target; the in-process path evaluates the module's code.
+
+import { type Result, error, failed, ok } from "../diagnostics.js";
+import type { Graph } from "../ir/node.js";
+import type { TensorMap } from "../ir/interpret.js";
+import { type ModuleParts, functionBody, moduleText } from "./emitter.js";
+import { emitJs } from "./js/emit.js";
+import { planGraph } from "./lower.js";
+import { emitTfjs } from "./tfjs/emit.js";
+
+export { jsComment, jsIdentifier, jsString } from "./escape.js";
+export { type ConvPlan, type Plan, type PlannedValue, type Stage, planGraph } from "./lower.js";
+
+export type Target = "tfjs" | "js";
+/** Where a compiled model runs. "tfjs" means tfjs-wasm. */
+export type Backend = "tfjs" | "tfjs-wasm" | "tfjs-cpu" | "tfjs-node" | "js";
+
+export interface CompiledModel {
+  predict(inputs: TensorMap): Promise<Record<string, { shape: number[]; data: Float32Array }>>;
+  dispose?(): void;
+}
+
+/** The pieces of the module for a target; emitModule joins them, loadCompiled evaluates them. */
+export function emitParts(graph: Graph, target: Target): Result<ModuleParts> {
+  const plan = planGraph(graph);
+  if (!plan.ok) return failed(plan.diagnostics);
+  return target === "js" ? emitJs(plan.value) : emitTfjs(plan.value);
+}
+
+/** The ES module source for `graph` on `target`: `export async function load(weights?, options?)`. */
+export function emitModule(graph: Graph, target: Target): Result<string> {
+  const parts = emitParts(graph, target);
+  return parts.ok ? ok(moduleText(parts.value), parts.diagnostics) : failed(parts.diagnostics);
+}
+
+type LoadFunction = (weights?: TensorMap, options?: { backend?: string }) => Promise<CompiledModel>;
+
+const TFJS_BACKENDS: Record<Exclude<Backend, "js">, string> = {
+  tfjs: "wasm",
+  "tfjs-wasm": "wasm",
+  "tfjs-cpu": "cpu",
+  "tfjs-node": "tensorflow",
+};
+
+/** Imports a package by a name held in a variable, so TypeScript and bundlers leave an optional one alone. */
+function importOptional(name: string): Promise<unknown> {
+  return import(name);
+}
+
+/** Evaluates a module body with its imports injected, as the module would run it. */
+function evaluate(parts: ModuleParts, injected: readonly unknown[]): LoadFunction {
+  const make = new Function(...parts.injects, functionBody(parts));
+  return make(...injected) as LoadFunction;
+}
+
+/**
+ * Compiles `graph` for `backend` and loads it in this process, running the very code emitModule emits, with
+ * `weights` for the params left in the graph. Problems (a backend that is not installed, weights that do not fit)
+ * come back as diagnostics, not throws.
+ */
+export async function loadCompiled(graph: Graph, backend: Backend, weights?: TensorMap): Promise<Result<CompiledModel>> {
+  const target = backend === "js" ? "js" : "tfjs";
+  const parts = emitParts(graph, target);
+  if (!parts.ok) return failed(parts.diagnostics);
+  let load: LoadFunction;
+  if (backend === "js") {
+    load = evaluate(parts.value, []);
+  } else {
+    const tf = await import("@tensorflow/tfjs");
+    await import("@tensorflow/tfjs-backend-wasm");
+    if (backend === "tfjs-node") {
+      try {
+        await importOptional("@tensorflow/tfjs-node");
+      } catch (cause) {
+        const why = cause instanceof Error ? cause.message : String(cause);
+        return failed([
+          error("MC4002", "the tfjs-node backend needs the optional package @tensorflow/tfjs-node, which is not installed", undefined, [
+            { message: "install it with `npm install @tensorflow/tfjs-node`, or use --backend tfjs-wasm" },
+            { message: `loading it failed: ${why}` },
+          ]),
+        ]);
+      }
+    }
+    load = evaluate(parts.value, [tf, () => importOptional("@tensorflow/tfjs-node")]);
+  }
+  try {
+    const model = await load(weights ?? {}, backend === "js" ? {} : { backend: TFJS_BACKENDS[backend] });
+    return ok(model, parts.diagnostics);
+  } catch (cause) {
+    const why = cause instanceof Error ? cause.message : String(cause);
+    return failed([error("MC4003", `the compiled model could not be loaded: ${why}`)]);
+  }
+}

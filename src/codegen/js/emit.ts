@@ -1,0 +1,68 @@
+// The plain-JavaScript target: a standalone, dependency-free ES module of loops over Float32Array. load() checks
+// the weights and computes every load-time value once; predict() feeds the inputs and runs the run-time values.
+
+import { type Diagnostic, type Result, failed, ok } from "../../diagnostics.js";
+import { type ModuleParts, emitValue, indent, isDiagnostic, nodeComment } from "../emitter.js";
+import { feedLines, headerLines, outputLines, symbolLines } from "../interface.js";
+import type { Plan } from "../lower.js";
+import { helperSource } from "../runtime.js";
+import { JsContext } from "./context.js";
+import { jsEmitters } from "./ops.js";
+
+/** Emits the js module for a plan: no imports, helpers and `load`. */
+export function emitJs(plan: Plan): Result<ModuleParts> {
+  const ctx = new JsContext(plan);
+  ctx.helpers.add("feed");
+  const diagnostics: Diagnostic[] = [];
+  const loadLines: string[] = ["const dims = new Map();"];
+  for (const p of plan.params) loadLines.push(...feedLines(p, p.id));
+  const runLines: string[] = ["const dims = new Map();"];
+  for (const i of plan.inputs) runLines.push(...feedLines(i, i.id));
+  runLines.push(...symbolLines(plan));
+
+  for (const v of plan.values) {
+    if (!v.needed) continue;
+    const e = emitValue(jsEmitters, v, ctx);
+    if (isDiagnostic(e)) {
+      diagnostics.push(e);
+      continue;
+    }
+    const prepared = [...ctx.takeDecls(), ...(e.setup ?? [])];
+    // Inputs and params are the fed arrays themselves: nothing to emit.
+    if (prepared.length === 0 && e.code.length === 0) continue;
+    if (v.stage === "load") {
+      loadLines.push("", nodeComment(v.node), ...prepared, ...e.code);
+    } else {
+      if (prepared.length > 0) loadLines.push("", `// prepared once for ${v.id}, computed per call`, ...prepared);
+      runLines.push("", nodeComment(v.node), ...e.code);
+    }
+  }
+  if (diagnostics.length > 0) return failed(diagnostics);
+  runLines.push("", ...outputLines(plan, (o) => o.value.id));
+
+  const load = [
+    "async function load(weights, options) {",
+    ...indent(loadLines, 1),
+    "",
+    "  /** One call. Synchronous from start to end: the reused buffers are never shared by two calls at once. */",
+    "  function run(inputs) {",
+    ...indent(runLines, 2),
+    "  }",
+    "",
+    "  return {",
+    "    async predict(inputs) {",
+    "      return run(inputs);",
+    "    },",
+    "    dispose() {},",
+    "  };",
+    "}",
+  ].join("\n");
+  return ok({
+    header: headerLines(plan, "Target js: plain JavaScript, no dependencies.").join("\n"),
+    imports: "",
+    injects: [],
+    helpers: helperSource(ctx.helpers),
+    loadDoc: "/** Checks the weights, computes the load-time values once and returns the model. */",
+    load: load + "\n",
+  });
+}

@@ -1,0 +1,171 @@
+// Backend-neutral lowering, settled once: a Graph becomes a Plan both targets spell out the same way — an identifier
+// per value, its shape, whether it is computed at load time or per call, the conv geometry with explicit padding,
+// the live kernel taps, and which outputs may hand out their storage. Not for emitting code (see tfjs/ and js/).
+
+import { type Diagnostic, type Result, InternalError, error, failed, ok } from "../diagnostics.js";
+import { loadTimeValues } from "../ir/analysis.js";
+import type { AnyNode, Conv2dAttrs, Graph } from "../ir/node.js";
+import { convGeometry, maskAsKernelShape } from "../ir/ops/conv.js";
+import type { Dim } from "../ir/types.js";
+import { verifyGraph } from "../ir/verify.js";
+import { jsIdentifier } from "./escape.js";
+import type { SymbolIds } from "./literals.js";
+import { knownZeros, liveTaps } from "./taps.js";
+
+/** LOAD-TIME values depend only on params and constants: computed once in `load()`. RUN-TIME ones depend on an input. */
+export type Stage = "load" | "run";
+
+/** A conv2d or masked_conv2d with everything resolved: NHWC input, HWIO kernel, padding in pixels. */
+export interface ConvPlan {
+  readonly batch: Dim;
+  readonly inSize: readonly [number, number];
+  readonly inChannels: number;
+  readonly outChannels: number;
+  readonly kernelSize: readonly [number, number];
+  readonly outSize: readonly [number, number];
+  /** [top, bottom, left, right], from the TensorFlow SAME rule when the padding is `same`. */
+  readonly pads: readonly [number, number, number, number];
+  readonly strides: readonly [number, number];
+  readonly dilations: readonly [number, number];
+  /** Taps (i, j) that may be nonzero, row-major; the others are structurally zero. */
+  readonly liveTaps: readonly (readonly [number, number])[];
+  /** masked_conv2d only: the mask broadcast left-aligned onto the kernel, [kh, kw, in or 1, out or 1]. */
+  readonly maskShape?: readonly number[];
+}
+
+export interface PlannedValue {
+  readonly node: AnyNode;
+  /** Generated identifier (`v3`); never derived from the model's names. */
+  readonly id: string;
+  readonly shape: readonly Dim[];
+  readonly stage: Stage;
+  /** Some output depends on it; values nobody needs are not computed. */
+  readonly needed: boolean;
+  /** The node whose buffer holds this value: itself, or for a reshape the storage of its operand. */
+  readonly storage: string;
+  /** Its storage is handed to the caller as an output: it must be fresh on every call, never reused. */
+  readonly returned: boolean;
+  readonly conv?: ConvPlan;
+}
+
+export interface PlannedOutput {
+  readonly name: string;
+  readonly value: PlannedValue;
+  /** The output may be handed out as is; otherwise (an input, a load-time value, storage already handed out) copy it. */
+  readonly owned: boolean;
+}
+
+export interface Plan {
+  readonly graph: Graph;
+  /** Every node, in graph order. */
+  readonly values: readonly PlannedValue[];
+  readonly inputs: readonly PlannedValue[];
+  readonly params: readonly PlannedValue[];
+  readonly outputs: readonly PlannedOutput[];
+  /** Symbolic dimensions, in order of first appearance among the inputs, to their identifiers (`s0`). */
+  readonly symbols: SymbolIds;
+  value(name: string): PlannedValue;
+}
+
+function convPlan(node: AnyNode, byName: ReadonlyMap<string, AnyNode>, zeros: ReturnType<typeof knownZeros>): ConvPlan {
+  const [xName, kName, mName] = node.operands;
+  const [batch, h, w, c] = byName.get(xName!)!.type.shape as [Dim, number, number, number];
+  const kernel = byName.get(kName!)!.type.shape as [number, number, number, number];
+  const attrs = node.attrs as Conv2dAttrs;
+  const g = convGeometry([h, w], [kernel[0], kernel[1]], attrs);
+  const mask = mName === undefined ? undefined : byName.get(mName)!;
+  const maskShape = mask ? (maskAsKernelShape(mask.type.shape) as number[]) : undefined;
+  const taps = liveTaps(kernel, zeros.get(kName!), mask && { shape: mask.type.shape as number[], zeros: zeros.get(mName!) });
+  return {
+    batch,
+    inSize: [h, w],
+    inChannels: c,
+    outChannels: kernel[3],
+    kernelSize: [kernel[0], kernel[1]],
+    outSize: g.out,
+    pads: g.pads,
+    strides: attrs.strides,
+    dilations: attrs.dilations,
+    liveTaps: taps,
+    ...(maskShape ? { maskShape } : {}),
+  };
+}
+
+/** Names of the nodes some output depends on. */
+function neededValues(graph: Graph): Set<string> {
+  const needed = new Set(graph.outputs.map((o) => o.value));
+  for (let i = graph.nodes.length - 1; i >= 0; i--) {
+    const n = graph.nodes[i]!;
+    if (needed.has(n.name)) for (const o of n.operands) needed.add(o);
+  }
+  return needed;
+}
+
+/** Symbols of the inputs get identifiers; any other symbol could never be bound when the model is called. */
+function symbolIds(graph: Graph): { symbols: Map<string, string>; diagnostics: Diagnostic[] } {
+  const symbols = new Map<string, string>();
+  for (const node of graph.nodes) {
+    if (node.op !== "input") continue;
+    for (const d of node.type.shape) {
+      if (typeof d === "string" && !symbols.has(d)) symbols.set(d, jsIdentifier(`s${symbols.size}`));
+    }
+  }
+  const diagnostics: Diagnostic[] = [];
+  for (const node of graph.nodes) {
+    const unbound = node.type.shape.find((d) => typeof d === "string" && !symbols.has(d));
+    if (unbound !== undefined) {
+      diagnostics.push(error("MC4001", `the size ${unbound} of %${node.name} is not given by any input, so it cannot be known when the model runs`, node.span));
+    }
+  }
+  return { symbols, diagnostics };
+}
+
+/** Lowers a graph to the plan both targets emit from. Fails on graphs the verifier rejects. */
+export function planGraph(graph: Graph): Result<Plan> {
+  const broken = verifyGraph(graph);
+  if (broken.length > 0) return failed(broken);
+  const { symbols, diagnostics } = symbolIds(graph);
+  if (diagnostics.length > 0) return failed(diagnostics);
+
+  const byName = new Map(graph.nodes.map((n) => [n.name, n]));
+  const loadTime = loadTimeValues(graph);
+  const needed = neededValues(graph);
+  const zeros = knownZeros(graph);
+  const storage = new Map<string, string>();
+  for (const n of graph.nodes) storage.set(n.name, n.op === "reshape" ? storage.get(n.operands[0]!)! : n.name);
+
+  // An output owns its storage when that storage is computed per call (not an input) and no earlier output took it.
+  const handedOut = new Set<string>();
+  const owned = graph.outputs.map((o) => {
+    const root = byName.get(storage.get(o.value)!)!;
+    const mine = !loadTime.has(root.name) && root.op !== "input" && !handedOut.has(root.name);
+    if (mine) handedOut.add(root.name);
+    return mine;
+  });
+
+  const values: PlannedValue[] = graph.nodes.map((node, i) => ({
+    node,
+    id: jsIdentifier(`v${i}`),
+    shape: node.type.shape,
+    stage: loadTime.has(node.name) ? "load" : "run",
+    needed: needed.has(node.name),
+    storage: storage.get(node.name)!,
+    returned: handedOut.has(storage.get(node.name)!),
+    ...(node.op === "conv2d" || node.op === "masked_conv2d" ? { conv: convPlan(node, byName, zeros) } : {}),
+  }));
+  const index = new Map(values.map((v) => [v.node.name, v]));
+  const value = (name: string): PlannedValue => {
+    const v = index.get(name);
+    if (!v) throw new InternalError(`codegen: no value %${name}`);
+    return v;
+  };
+  return ok({
+    graph,
+    values,
+    inputs: values.filter((v) => v.node.op === "input"),
+    params: values.filter((v) => v.node.op === "param"),
+    outputs: graph.outputs.map((o, i) => ({ name: o.name, value: value(o.value), owned: owned[i]! })),
+    symbols,
+    value,
+  });
+}

@@ -1,0 +1,89 @@
+// The JavaScript helpers emitted modules carry (they import nothing of mconv): checking fed tensors against their
+// declared shapes, decoding embedded base64 float32, reusing buffers. Each module includes only those it uses.
+
+export type HelperName = "feed" | "decodeF32" | "reuse" | "broadcastMul";
+
+const HELPERS: { readonly [K in HelperName]: string } = {
+  feed: `/**
+ * Checks a fed tensor { shape, data } against its declared shape (numbers, or names of sizes bound by the first
+ * tensor that uses them) and returns its data as a Float32Array, copied when \`copy\` is set.
+ */
+function feed(kind, map, name, declared, dims, copy) {
+  const t = map != null && Object.prototype.hasOwnProperty.call(map, name) ? map[name] : undefined;
+  const expected = "[" + declared.join(", ") + "]";
+  if (t == null || typeof t !== "object") {
+    throw new Error(kind + " '" + name + "' is missing; expected shape " + expected);
+  }
+  const shape = t.shape;
+  if (shape == null || typeof shape.length !== "number") {
+    throw new Error(kind + " '" + name + "' has no shape; expected shape " + expected);
+  }
+  const given = "[" + Array.from(shape).join(", ") + "]";
+  let fits = shape.length === declared.length;
+  for (let i = 0; fits && i < declared.length; i++) {
+    const d = declared[i];
+    const g = shape[i];
+    if (!Number.isInteger(g) || g < 0) fits = false;
+    else if (typeof d === "number") fits = d === g;
+    else if (!dims.has(d)) dims.set(d, g);
+    else if (dims.get(d) !== g) {
+      throw new Error(kind + " '" + name + "' must have shape " + expected + " with " + d + " = " + dims.get(d) +
+        " as elsewhere, got " + given);
+    }
+  }
+  if (!fits) throw new Error(kind + " '" + name + "' must have shape " + expected + ", got " + given);
+  let count = 1;
+  for (let i = 0; i < shape.length; i++) count *= shape[i];
+  const data = t.data;
+  if (data == null || typeof data.length !== "number" || data.length !== count) {
+    throw new Error(kind + " '" + name + "' of shape " + given + " needs " + count + " values, got " +
+      (data == null || typeof data.length !== "number" ? "none" : data.length));
+  }
+  return data instanceof Float32Array && !copy ? data : Float32Array.from(data);
+}`,
+  decodeF32: `/** Embedded data: base64 of float32 values, little-endian. */
+function decodeF32(base64) {
+  const text = atob(base64);
+  const view = new DataView(new ArrayBuffer(text.length));
+  for (let i = 0; i < text.length; i++) view.setUint8(i, text.charCodeAt(i));
+  const values = new Float32Array(text.length / 4);
+  for (let i = 0; i < values.length; i++) values[i] = view.getFloat32(i * 4, true);
+  return values;
+}`,
+  reuse: `/** The buffer of the previous call when the size repeats, else a new zeroed one. */
+function reuse(buffer, size) {
+  return buffer !== null && buffer.length === size ? buffer : new Float32Array(size);
+}`,
+  broadcastMul: `/** out = a * b, row-major, where each axis of a and b equals out's or is 1 (then broadcast). */
+function broadcastMul(out, outShape, a, aShape, b, bShape) {
+  const rank = outShape.length;
+  const index = new Array(rank).fill(0);
+  const aStep = new Array(rank);
+  const bStep = new Array(rank);
+  for (let d = rank - 1, as = 1, bs = 1; d >= 0; d--) {
+    aStep[d] = aShape[d] === 1 ? 0 : as;
+    bStep[d] = bShape[d] === 1 ? 0 : bs;
+    as *= aShape[d];
+    bs *= bShape[d];
+  }
+  for (let i = 0, ia = 0, ib = 0; i < out.length; i++) {
+    out[i] = a[ia] * b[ib];
+    for (let d = rank - 1; d >= 0; d--) {
+      ia += aStep[d];
+      ib += bStep[d];
+      if (++index[d] < outShape[d]) break;
+      ia -= aStep[d] * outShape[d];
+      ib -= bStep[d] * outShape[d];
+      index[d] = 0;
+    }
+  }
+}`,
+};
+
+/** The source of the named helpers, in a fixed order so that modules are deterministic. */
+export function helperSource(used: ReadonlySet<HelperName>): string {
+  return (Object.keys(HELPERS) as HelperName[])
+    .filter((h) => used.has(h))
+    .map((h) => HELPERS[h] + "\n")
+    .join("\n");
+}

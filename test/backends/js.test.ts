@@ -1,0 +1,140 @@
+// The js target: dead taps emit no code, load-time values are computed in load(), the emitted module imports as an
+// ES module from a file, and fed tensors that do not fit are refused naming the tensor, expected and given shape.
+
+import { tmpdir } from "node:os";
+import { afterAll, describe, expect, test } from "vitest";
+import { emitModule, loadCompiled } from "../../src/codegen/index.js";
+import { GraphBuilder } from "../../src/ir/builder.js";
+import type { Graph } from "../../src/ir/node.js";
+import { interpret } from "../../src/ir/interpret.js";
+import { FOUNDING_WEIGHTS, expectClose, filled, foundingDynamic, foundingInputs, foundingStatic, graphOf, importModuleFile, removeModuleFiles, tensors } from "./cases.js";
+
+afterAll(removeModuleFiles);
+
+function source(graph: Graph): string {
+  const m = emitModule(graph, "js");
+  if (!m.ok) throw new Error(m.diagnostics.map((d) => d.message).join("\n"));
+  return m.value;
+}
+
+const count = (text: string, what: string) => text.split(what).length - 1;
+
+/** A standalone module needs no package around it: the system's temporary folder will do. */
+const importModule = (text: string) => importModuleFile(text, tmpdir());
+
+describe("dead taps", () => {
+  test("the folded founding mask leaves 7 of 9 tap blocks", () => {
+    const text = source(foundingStatic());
+    expect(count(text, "// tap (")).toBe(7);
+    expect(text).not.toContain("// tap (0, 2)");
+    expect(text).not.toContain("// tap (2, 0)");
+  });
+
+  test("a fed mask leaves all 9, applied once per call", () => {
+    const text = source(foundingDynamic());
+    expect(count(text, "// tap (")).toBe(9);
+    expect(count(text, "// mask tap (")).toBe(9);
+  });
+
+  test("a constant mask given to masked_conv2d: 7 taps, masked once in load()", () => {
+    const b = new GraphBuilder("M");
+    const x = b.input("x", [1, 4, 4, 3]);
+    const m = b.constant([3, 3], [1, 1, 0, 1, 1, 1, 0, 1, 1], { name: "m" });
+    b.output("y", b.maskedConv2d(x, b.param("k", [3, 3, 3, 2]), m, {}, { name: "y" }));
+    const text = source(graphOf(b));
+    expect(count(text, "// tap (")).toBe(7);
+    expect(count(text, "// mask tap (")).toBe(7);
+    expect(text.lastIndexOf("// mask tap (")).toBeLessThan(text.indexOf("function run("));
+  });
+});
+
+test("load-time values are computed in load(), before the per-call function", () => {
+  const text = source(foundingStatic());
+  expect(text.indexOf("broadcastMul(v5")).toBeGreaterThan(0);
+  expect(text.indexOf("broadcastMul(v5")).toBeLessThan(text.indexOf("function run("));
+});
+
+test("emitting is deterministic", () => {
+  expect(source(foundingDynamic("N"))).toBe(source(foundingDynamic("N")));
+});
+
+test("the emitted module imports from a file and runs", async () => {
+  const mod = await importModule(source(foundingStatic("N")));
+  // Weights may be plain arrays of numbers.
+  const model = await mod.load({ k: { shape: [3, 3, 3, 2], data: new Array(54).fill(1) }, b: { shape: [2], data: [0, 0] } });
+  const out = await model.predict(foundingInputs(2));
+  expect(out.y.shape).toEqual([2, 2, 2, 2]);
+  expect(out.y.data).toBeInstanceOf(Float32Array);
+  expect(Array.from(out.y.data)).toEqual(new Array(16).fill(21));
+});
+
+test("large constants are embedded as base64 float32 and decoded exactly", async () => {
+  const b = new GraphBuilder("Big");
+  const x = b.input("x", [1, 5, 5, 4]);
+  const data = Float32Array.from({ length: 5 * 5 * 4 * 3 }, (_, i) => (i % 7 === 0 ? 0 : Math.fround(Math.sin(i) * 1e3)));
+  data[1] = -0;
+  data[2] = 1e-40; // subnormal
+  b.output("y", b.conv2d(x, b.constant([5, 5, 4, 3], data), { padding: "same" }, { name: "y" }));
+  const graph = graphOf(b);
+  const text = source(graph);
+  expect(text).toContain('decodeF32("');
+  const model = await (await importModule(text)).load();
+  const inputs = tensors([["x", { shape: [1, 5, 5, 4], data: Float32Array.from({ length: 100 }, (_, i) => Math.cos(i)) }]]);
+  expectClose((await model.predict(inputs)).y, interpret(graph, inputs).y!);
+});
+
+describe("fed tensors that do not fit", () => {
+  async function seed() {
+    const loaded = await loadCompiled(foundingDynamic("N"), "js", FOUNDING_WEIGHTS());
+    if (!loaded.ok) throw new Error("load failed");
+    return loaded.value;
+  }
+
+  test.each([
+    ["a missing input", tensors([["x", filled([1, 4, 4, 3], 1)]]), "input 'm' is missing; expected shape [3, 3]"],
+    ["a wrong shape", tensors([["x", filled([1, 4, 4, 2], 1)], ["m", filled([3, 3], 1)]]), "input 'x' must have shape [N, 4, 4, 3], got [1, 4, 4, 2]"],
+    ["a wrong rank", tensors([["x", filled([1, 4, 4, 3], 1)], ["m", filled([9], 1)]]), "input 'm' must have shape [3, 3], got [9]"],
+    ["too few values", tensors([["x", { shape: [2, 4, 4, 3], data: new Float32Array(48) }], ["m", filled([3, 3], 1)]]), "input 'x' of shape [2, 4, 4, 3] needs 96 values, got 48"],
+  ])("%s is refused", async (_what, inputs, message) => {
+    await expect((await seed()).predict(inputs)).rejects.toThrow(message);
+  });
+
+  test("a symbol bound twice must agree", async () => {
+    const b = new GraphBuilder("Two");
+    const x = b.input("x", ["N", 2]);
+    const y = b.input("y", ["N", 2]);
+    b.output("z", b.mul(x, y));
+    const loaded = await loadCompiled(graphOf(b), "js");
+    if (!loaded.ok) throw new Error("load failed");
+    const inputs = tensors([["x", filled([2, 2], 1)], ["y", filled([3, 2], 1)]]);
+    await expect(loaded.value.predict(inputs)).rejects.toThrow("input 'y' must have shape [N, 2] with N = 2 as elsewhere, got [3, 2]");
+  });
+
+  test("missing and ill-shaped weights are refused at load with a diagnostic", async () => {
+    const missing = await loadCompiled(foundingStatic(), "js", tensors([["k", filled([3, 3, 3, 2], 1)]]));
+    expect(missing.ok).toBe(false);
+    expect(missing.diagnostics[0]).toMatchObject({ code: "MC4003", message: expect.stringContaining("weight 'b' is missing; expected shape [2]") });
+    const bad = await loadCompiled(foundingStatic(), "js", tensors([["k", filled([3, 3, 3, 1], 1)], ["b", filled([2], 0)]]));
+    expect(bad.diagnostics[0]!.message).toContain("weight 'k' must have shape [3, 3, 3, 2], got [3, 3, 3, 1]");
+  });
+});
+
+test("outputs never alias inputs, constants or each other", async () => {
+  const b = new GraphBuilder("Alias");
+  const x = b.input("x", [2]);
+  const r = b.relu(x);
+  b.output("x", x);
+  b.output("r", r);
+  b.output("r2", b.reshape(r, [2, 1]));
+  b.output("c", b.constant([2], [5, 6]));
+  const loaded = await loadCompiled(graphOf(b), "js");
+  if (!loaded.ok) throw new Error("load failed");
+  const data = Float32Array.from([-1, 2]);
+  const out = await loaded.value.predict(tensors([["x", { shape: [2], data }]]));
+  const arrays = [data, out.x!.data, out.r!.data, out.r2!.data, out.c!.data];
+  expect(new Set(arrays.map((a) => a.buffer)).size).toBe(arrays.length);
+  out.c!.data[0] = 99;
+  const again = await loaded.value.predict(tensors([["x", { shape: [2], data }]]));
+  expect(Array.from(again.c!.data)).toEqual([5, 6]);
+  expect(Array.from(again.r2!.data)).toEqual([0, 2]);
+});

@@ -1,0 +1,146 @@
+// Seeded random graphs for the backend tests: one or two conv layers with random sizes (out channels up to 9), kernels 1–4, strides and
+// dilations 1–3 (together too), valid/same/explicit padding, masks of rank 2–4 (soft, binary, fed or constant),
+// bias and activations. Small sizes keep the suite fast; every case is reproducible from its seed.
+
+import { GraphBuilder, type Value } from "../../src/ir/builder.js";
+import type { Graph } from "../../src/ir/node.js";
+import type { TensorMap } from "../../src/ir/interpret.js";
+import type { Padding } from "../../src/ir/types.js";
+import { tensors } from "./cases.js";
+
+/** mulberry32: a tiny seeded PRNG with uniform floats in [0, 1). */
+export function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export interface RandomCase {
+  readonly label: string;
+  readonly graph: Graph;
+  readonly weights: TensorMap;
+  /** Several feeds: with a symbolic batch, of different batch sizes (repeating one, to exercise buffer reuse). */
+  readonly feeds: readonly TensorMap[];
+}
+
+type MaskKind = "none" | "fed" | "folded" | "constant-masked" | "constant-kernel";
+
+class Maker {
+  readonly b = new GraphBuilder("Random");
+  readonly weights: [string, { shape: number[]; data: Float32Array }][] = [];
+  readonly fedShapes: [string, number[]][] = [];
+  readonly notes: string[] = [];
+  constructor(readonly r: () => number) {}
+  int(lo: number, hi: number): number {
+    return lo + Math.floor(this.r() * (hi - lo + 1));
+  }
+  pick<T>(xs: readonly T[]): T {
+    return xs[Math.floor(this.r() * xs.length)]!;
+  }
+  values(n: number, soft = true): Float32Array {
+    return Float32Array.from({ length: n }, () => (soft ? this.r() * 2 - 1 : this.r() < 0.3 ? 0 : 1));
+  }
+  param(name: string, shape: number[]): Value {
+    this.weights.push([name, { shape, data: this.values(shape.reduce((a, b) => a * b, 1)) }]);
+    return this.b.param(name, shape);
+  }
+  /** A mask for a [kh, kw, c, o] kernel: rank 2–4, channel axes sometimes 1, binary or soft, some taps all zero. */
+  mask(kh: number, kw: number, c: number, o: number): { shape: number[]; data: Float32Array } {
+    const rank = this.int(2, 4);
+    const shape = [kh, kw, c === 1 || this.r() < 0.3 ? 1 : c, o === 1 || this.r() < 0.3 ? 1 : o].slice(0, rank);
+    this.notes.push(`mask[${shape}]`);
+    return { shape, data: this.maskValues(shape) };
+  }
+  /** Mask values: binary or soft (real-valued, negative too), with some taps all zero. */
+  maskValues(shape: readonly number[]): Float32Array {
+    const taps = shape[0]! * shape[1]!;
+    const per = shape.slice(2).reduce((a, b) => a * b, 1);
+    const data = this.values(taps * per, this.r() < 0.5);
+    for (let t = 0; t < taps; t++) if (this.r() < 0.25) data.fill(0, t * per, (t + 1) * per);
+    return data;
+  }
+}
+
+function convLayer(m: Maker, x: Value, layer: number): Value {
+  const c = x.type.shape[3] as number;
+  // Out channels: 1–4 (one block of accumulators in js), 5, 7 (a block and the rest), 8, 9 (a loop of blocks).
+  const o = m.pick([1, 2, 3, 4, 5, 7, 8, 9]);
+  const kh = m.int(1, 4);
+  const kw = m.int(1, 4);
+  const both = m.r() < 0.3;
+  const strides: [number, number] = both ? [m.int(2, 3), m.int(1, 3)] : [m.int(1, 3), m.int(1, 3)];
+  const dilations: [number, number] = both ? [m.int(1, 3), m.int(2, 3)] : [m.int(1, 3), m.int(1, 3)];
+  const padding: Padding = m.pick<Padding>(["valid", "same", [m.int(0, 2), m.int(0, 2), m.int(0, 2), m.int(0, 2)]]);
+  const kind = m.pick<MaskKind>(["none", "fed", "fed", "folded", "folded", "constant-masked", "constant-kernel"]);
+  const attrs = { strides, dilations, padding };
+  m.notes.push(`L${layer} ${c}->${o} k${kh}x${kw} s${strides} d${dilations} p${padding} ${kind}`);
+  const name = `l${layer}`;
+  let y: Value;
+  if (kind === "constant-kernel") {
+    const mask = m.mask(kh, kw, 1, 1);
+    const data = m.values(kh * kw * c * o).map((v, i) => v * mask.data[Math.floor(i / (c * o))]!);
+    y = m.b.conv2d(x, m.b.constant([kh, kw, c, o], data, { name: `${name}.kernel` }), attrs, { name: `${name}.conv` });
+  } else {
+    const k = m.param(`${name}.kernel`, [kh, kw, c, o]);
+    if (kind === "none") {
+      y = m.b.conv2d(x, k, attrs, { name: `${name}.conv` });
+    } else {
+      const mask = m.mask(kh, kw, c, o);
+      if (kind === "fed") {
+        m.fedShapes.push([`${name}.mask`, mask.shape]);
+        y = m.b.maskedConv2d(x, k, m.b.input(`${name}.mask`, mask.shape), attrs, { name: `${name}.conv` });
+      } else {
+        const constant = m.b.constant(mask.shape, mask.data, { name: `${name}.mask` });
+        if (kind === "constant-masked") {
+          y = m.b.maskedConv2d(x, k, constant, attrs, { name: `${name}.conv` });
+        } else {
+          const asKernel = [...mask.shape, 1, 1].slice(0, 4);
+          const m4 = mask.shape.length === 4 ? constant : m.b.reshape(constant, asKernel, { name: `${name}.mask4` });
+          y = m.b.conv2d(x, m.b.mul(k, m4, { name: `${name}.masked` }), attrs, { name: `${name}.conv` });
+        }
+      }
+    }
+  }
+  if (m.r() < 0.6) y = m.b.biasAdd(y, m.param(`${name}.bias`, [o]), { name: `${name}.biased` });
+  const act = m.pick(["none", "relu", "tanh", "sigmoid"] as const);
+  if (act !== "none") m.notes.push(act);
+  if (act === "relu") y = m.b.relu(y);
+  if (act === "tanh") y = m.b.tanh(y);
+  if (act === "sigmoid") y = m.b.sigmoid(y);
+  return y;
+}
+
+/** One random case; undefined when the drawn sizes do not fit (the caller draws again). */
+function tryCase(r: () => number): RandomCase | undefined {
+  const m = new Maker(r);
+  const symbolic = r() < 0.3;
+  const n = m.int(1, 2);
+  const [h, w, c] = [m.int(1, 9), m.int(1, 9), m.int(1, 4)];
+  const x = m.b.input("x", [symbolic ? "N" : n, h, w, c]);
+  m.notes.unshift(`x[${symbolic ? "N" : n},${h},${w},${c}]`);
+  let y = convLayer(m, x, 1);
+  if (y.valid && r() < 0.3) y = convLayer(m, y, 2);
+  m.b.output("y", y);
+  const built = m.b.build();
+  if (!built.ok) return undefined;
+  const feed = (batch: number): TensorMap => {
+    const entries: [string, { shape: number[]; data: Float32Array }][] = [["x", { shape: [batch, h, w, c], data: m.values(batch * h * w * c) }]];
+    for (const [name, shape] of m.fedShapes) entries.push([name, { shape, data: m.maskValues(shape) }]);
+    return tensors(entries);
+  };
+  const feeds = symbolic ? [feed(1), feed(3), feed(3), feed(2)] : [feed(n), feed(n)];
+  return { label: m.notes.join(" "), graph: built.value, weights: tensors(m.weights), feeds };
+}
+
+export function randomCase(seed: number): RandomCase {
+  const r = prng(seed);
+  for (;;) {
+    const c = tryCase(r);
+    if (c) return c;
+  }
+}
