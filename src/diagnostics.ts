@@ -93,14 +93,24 @@ function printable(line: string): string {
   return line.replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, "?").replace(/\t/g, " ");
 }
 
-/** The source line of a span with `^~~~` under it. Empty when the span has no text to show. */
+/** Lines longer than this are shown as a window around the caret (a minified or one-line file stays readable). */
+const MAX_SHOWN = 300;
+
+/** The source line of a span with `^~~~` under it. */
 export function formatSnippet(s: Span): string {
   const { text, lineStart, line } = sourceLineAt(s);
-  const col = Math.max(0, Math.min(s.start, s.source.text.length) - lineStart);
-  const width = Math.max(1, Math.min(s.end, lineStart + text.length) - s.start);
+  const start = Math.max(0, Math.min(s.start, s.source.text.length) - lineStart);
+  const end = Math.max(start + 1, Math.min(s.end - lineStart, text.length));
+  // A long line shows as a window [from, to) around the caret, with … where it is cut.
+  const from = text.length > MAX_SHOWN ? Math.max(0, Math.min(start - MAX_SHOWN / 2, text.length - MAX_SHOWN)) : 0;
+  const to = Math.min(text.length, from + MAX_SHOWN);
+  const lead = from > 0 ? "…" : "";
+  const shown = `${lead}${text.slice(from, to)}${to < text.length ? "…" : ""}`;
+  const col = start - from + lead.length;
+  const width = Math.max(1, Math.min(end, Math.max(to, start + 1)) - start);
   const gutter = String(line);
   const pad = " ".repeat(gutter.length);
-  return `${gutter} | ${printable(text)}\n${pad} | ${" ".repeat(col)}^${"~".repeat(width - 1)}`;
+  return `${gutter} | ${printable(shown)}\n${pad} | ${" ".repeat(col)}^${"~".repeat(width - 1)}`;
 }
 
 /** One diagnostic as a user sees it: location, severity, code, message, snippet, notes. */

@@ -126,6 +126,11 @@ export class GraphBuilder {
     this.outputs.push({ name, value: value.name, span: opts.span });
   }
 
+  /** Adds a problem found outside the builder (e.g. by the DSL lowering); build() then fails. */
+  report(d: Diagnostic): void {
+    this.diagnostics.push(d);
+  }
+
   /** The value bound to a name, if any. */
   lookup(name: string): Value | undefined {
     const n = this.byName.get(name);

@@ -1,0 +1,99 @@
+// The steps the commands share: read a model (.mconv, or .ir text), read and check tensor files against it, run
+// the pass pipeline. Each step returns diagnostics; the command prints them and picks the exit code.
+
+import { readFileSync, statSync } from "node:fs";
+import { resolve } from "node:path";
+import { type Result, type Source, error, failed, ok } from "../diagnostics.js";
+import type { TensorMap } from "../ir/interpret.js";
+import type { Graph } from "../ir/node.js";
+import { readGraph } from "../ir/text/read.js";
+import { type FeedRole, checkFeeds, tensorMap } from "../io/feeds.js";
+import { readTensorFile } from "../io/tensorFile.js";
+import { parseModel } from "../parser/parse.js";
+import { type OptLevel, optimize, passByName } from "../passes/pipeline.js";
+import type { Pass } from "../passes/pass.js";
+import { type ParsedArgs, UsageError } from "./command.js";
+
+/** Files larger than this are refused before they are read. */
+export const MAX_FILE_BYTES = 256 * 1024 * 1024;
+
+export function readSource(path: string, cwd: string, what: string): Result<Source> {
+  const full = resolve(cwd, path);
+  try {
+    const size = statSync(full).size;
+    if (size > MAX_FILE_BYTES) return failed([error("MC5002", `${what} '${path}' is ${size} bytes, more than the limit of ${MAX_FILE_BYTES}`)]);
+    return ok({ name: path, text: readFileSync(full, "utf8") });
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    const why = code === "ENOENT" ? "no such file" : code === "EISDIR" ? "it is a folder" : code === "EACCES" ? "permission denied" : (e as Error).message;
+    return failed([error("MC5001", `cannot read ${what} '${path}': ${why}`)]);
+  }
+}
+
+/** A model from a .mconv file, or from IR text when the file ends in .ir. */
+export function loadModel(path: string, cwd: string): Result<Graph> {
+  const source = readSource(path, cwd, "model file");
+  if (!source.ok) return source;
+  return path.endsWith(".ir") ? readGraph(source.value) : parseModel(source.value);
+}
+
+/** Reads a tensors file and checks it against the model's inputs or weights. */
+export function loadFeeds(graph: Graph, role: FeedRole, path: string, cwd: string, symbols?: Map<string, number>): Result<TensorMap> {
+  const source = readSource(path, cwd, `${role}s file`);
+  if (!source.ok) return source;
+  const file = readTensorFile(source.value);
+  if (!file.ok) return file;
+  const ds = checkFeeds(graph, role, file.value, symbols);
+  return ds.length > 0 ? failed(ds) : ok(tensorMap(file.value));
+}
+
+export function optLevel(args: ParsedArgs): OptLevel {
+  const o = args.values["optimize"];
+  if (o === undefined) return 1;
+  if (o === "0" || o === "1") return Number(o) as OptLevel;
+  throw new UsageError(`-O takes 0 or 1 (as -O0 or -O1); got '${String(o)}'`);
+}
+
+/** The passes --print-ir-after names (a list, or `all`), checked against the pass list. */
+export function printAfterSet(args: ParsedArgs): ((p: Pass) => boolean) | undefined {
+  const raw = args.values["print-ir-after"];
+  if (raw === undefined) return undefined;
+  const names = (Array.isArray(raw) ? raw : [String(raw)]).flatMap((s) => s.split(","));
+  if (names.includes("all")) return () => true;
+  for (const n of names) if (!passByName(n)) throw new UsageError(`--print-ir-after: no pass named '${n}'`);
+  return (p) => names.includes(p.name);
+}
+
+export interface Prepared {
+  /** The model as written (the interface that weights and inputs are checked against). */
+  readonly source: Graph;
+  /** After the pipeline. */
+  readonly graph: Graph;
+  readonly weights?: TensorMap;
+}
+
+/** Model + optional weights through the pipeline of the chosen level. */
+export function prepare(
+  file: string,
+  args: ParsedArgs,
+  cwd: string,
+  after?: (pass: Pass, graph: Graph) => void,
+): Result<Prepared> {
+  const model = loadModel(file, cwd);
+  if (!model.ok) return model;
+  const weightsPath = args.values["weights"];
+  let weights: TensorMap | undefined;
+  if (typeof weightsPath === "string") {
+    const w = loadFeeds(model.value, "weight", weightsPath, cwd);
+    if (!w.ok) return w;
+    weights = w.value;
+  }
+  const graph = optimize(model.value, { level: optLevel(args), weights, verify: args.values["verify"] === true, after });
+  return ok({ source: model.value, graph, weights }, model.diagnostics);
+}
+
+export const sharedOptions = {
+  weights: { type: "string", value: "W.json", description: "weights as a tensors JSON file; embedded at compile time" },
+  optimize: { type: "string", short: "O", value: "LEVEL", description: "optimization level: -O0 (no passes) or -O1 (default)" },
+  verify: { type: "boolean", description: "run the IR verifier after every pass" },
+} as const;

@@ -1,0 +1,62 @@
+// `mconv run FILE --inputs I.json [--weights W.json] [--backend B]`: compiles the model for a backend, runs it
+// once and prints the outputs as tensors JSON on stdout (nothing else goes to stdout).
+
+import { writeFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { error, failed } from "../diagnostics.js";
+import { type Backend, loadCompiled } from "../codegen/index.js";
+import { paramsOf } from "../ir/node.js";
+import { formatTensorJson } from "../io/tensorJson.js";
+import { type Command, EXIT, singleFile } from "./command.js";
+import { loadFeeds, prepare, sharedOptions } from "./frontend.js";
+import { report } from "./report.js";
+
+export const backends: readonly Backend[] = ["tfjs", "tfjs-wasm", "tfjs-cpu", "tfjs-node", "js"];
+
+export const runCommand: Command = {
+  name: "run",
+  summary: "Compile a model and run it once on the given inputs; print the outputs as JSON.",
+  usage: "FILE --inputs I.json [--weights W.json] [--backend B] [--out O.json]",
+  options: {
+    inputs: { type: "string", value: "I.json", description: "the inputs as a tensors JSON file (required)" },
+    ...sharedOptions,
+    backend: { type: "string", value: "B", description: "where to run; tfjs means tfjs-wasm (default tfjs)", choices: backends },
+    out: { type: "string", value: "O.json", description: "write the outputs to this file instead of stdout" },
+  },
+  details: [
+    "Tensors JSON: { \"name\": { \"shape\": [1, 4, 4, 3], \"data\": [ ...flat, row-major... ] } }.",
+    "Example:",
+    "  mconv run examples/seed.mconv --inputs examples/seed.inputs.json --weights examples/seed.weights.json",
+  ].join("\n"),
+  async run(args, io) {
+    const file = singleFile(args, this);
+    const inputsPath = args.values["inputs"];
+    if (typeof inputsPath !== "string") {
+      io.stderr("mconv run: --inputs I.json is required (see mconv run --help)\n");
+      return EXIT.usage;
+    }
+    const prepared = prepare(file, args, io.cwd);
+    if (!prepared.ok) return report(prepared, io);
+    const { source, graph } = prepared.value;
+    const missingWeights = paramsOf(graph);
+    if (missingWeights.length > 0) {
+      const names = missingWeights.map((p) => `'${p.name}'`).join(", ");
+      return report(failed([error("MC5024", `the model has weights (${names}); give them with --weights W.json`)]), io);
+    }
+    const inputs = loadFeeds(source, "input", inputsPath, io.cwd);
+    if (!inputs.ok) return report(inputs, io);
+    const backend = (args.values["backend"] as Backend | undefined) ?? "tfjs";
+    const model = await loadCompiled(graph, backend);
+    if (!model.ok) return report(model, io);
+    try {
+      const outputs = await model.value.predict(inputs.value);
+      const text = formatTensorJson(outputs);
+      const out = args.values["out"];
+      if (typeof out === "string") writeFileSync(resolve(io.cwd, out), text);
+      else io.stdout(text);
+    } finally {
+      model.value.dispose?.();
+    }
+    return EXIT.ok;
+  },
+};

@@ -1,0 +1,70 @@
+// Checks a tensors file against what a model declares — its inputs or its weights: nothing missing, nothing
+// extra, every shape equal (symbolic dimensions such as N bound once and consistently). Errors point into the file
+// and, in a note, at the declaration in the model.
+
+import { type Diagnostic, error } from "../diagnostics.js";
+import type { TensorMap } from "../ir/interpret.js";
+import type { Graph } from "../ir/node.js";
+import { type Dim, formatShape } from "../ir/types.js";
+import type { TensorFile } from "./tensorFile.js";
+
+export type FeedRole = "input" | "weight";
+
+/** What the model declares for one role: name, shape and where it is declared. */
+export function declaredFeeds(graph: Graph, role: FeedRole) {
+  const op = role === "input" ? "input" : "param";
+  return graph.nodes.filter((n) => n.op === op).map((n) => ({ name: n.name, shape: n.type.shape, span: n.span }));
+}
+
+const KERNEL_NOTE = " [height, width, in_channels, out_channels]";
+
+/**
+ * Diagnostics for every way `file` does not fit the graph's declared inputs or weights. `symbols` collects the
+ * sizes bound to symbolic dimensions (e.g. N) so several files can be checked against each other.
+ */
+export function checkFeeds(graph: Graph, role: FeedRole, file: TensorFile, symbols = new Map<string, number>()): Diagnostic[] {
+  const ds: Diagnostic[] = [];
+  const declared = declaredFeeds(graph, role);
+  const names = new Set(declared.map((d) => d.name));
+  for (const d of declared) {
+    const at = d.span ? [{ message: `'${d.name}' is declared here`, span: d.span }] : [];
+    const given = file.entries.get(d.name);
+    if (!given) {
+      ds.push(error("MC5021", `${role} '${d.name}' is missing from ${file.source.name} (expected shape ${formatShape(d.shape)})`, file.at, at));
+      continue;
+    }
+    const problem = shapeProblem(d.shape, given.shape, symbols);
+    if (problem !== undefined) {
+      const layout = role === "weight" && d.shape.length === 4 && d.name.endsWith(".kernel") ? KERNEL_NOTE : "";
+      ds.push(error("MC5023", `${role} '${d.name}' must have shape ${formatShape(d.shape)}${layout}, got ${formatShape(given.shape)}${problem}`, given.at.shape, at));
+    }
+  }
+  for (const [name, entry] of file.entries) {
+    if (names.has(name)) continue;
+    const known = declared.map((d) => `'${d.name}'`).join(", ") || "none";
+    ds.push(error("MC5022", `unknown ${role} '${name}'; the model's ${role}s are: ${known}`, entry.at.key));
+  }
+  return ds;
+}
+
+function shapeProblem(declared: readonly Dim[], given: readonly number[], symbols: Map<string, number>): string | undefined {
+  if (declared.length !== given.length) return ` (rank ${given.length} instead of ${declared.length})`;
+  for (let i = 0; i < declared.length; i++) {
+    const d = declared[i]!;
+    if (typeof d === "number") {
+      if (d !== given[i]) return "";
+      continue;
+    }
+    const bound = symbols.get(d);
+    if (bound === undefined) symbols.set(d, given[i]!);
+    else if (bound !== given[i]) return ` (${d} is ${bound} elsewhere, ${given[i]} here)`;
+  }
+  return undefined;
+}
+
+/** The file's tensors as a plain map for interpret() and the backends. */
+export function tensorMap(file: TensorFile): TensorMap {
+  const map: Record<string, { shape: readonly number[]; data: Float32Array }> = Object.create(null);
+  for (const [name, e] of file.entries) map[name] = { shape: e.shape, data: e.data };
+  return map;
+}

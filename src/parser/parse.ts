@@ -1,0 +1,21 @@
+// The parser's entry point: source text → Graph or diagnostics. Syntax first (syntax.ts: every syntax error in one
+// run), then lowering (lower.ts) only when the syntax is clean. Never throws on user input.
+
+import { type Result, type Source, error, failed, span } from "../diagnostics.js";
+import type { Graph } from "../ir/node.js";
+import { lowerModel } from "./lower.js";
+import { parseSyntax } from "./syntax.js";
+
+/** Larger files are refused rather than slowly chewed through (10 MB of text parses in a few seconds). */
+export const MAX_SOURCE_CHARS = 10 * 1024 * 1024;
+
+/** Parses a .mconv model into a graph, or reports every problem found. */
+export function parseModel(source: Source): Result<Graph> {
+  if (source.text.length > MAX_SOURCE_CHARS) {
+    const message = `the file has ${source.text.length} characters; the limit is ${MAX_SOURCE_CHARS} (10 MB)`;
+    return failed([error("MC1005", message, span(source, 0, 0))]);
+  }
+  const syntax = parseSyntax(source);
+  if (syntax.cst === undefined || syntax.diagnostics.length > 0) return failed(syntax.diagnostics);
+  return lowerModel(syntax.cst, source);
+}

@@ -1,0 +1,77 @@
+// What a pass is, and the one rewrite driver structural passes share: walk the nodes in order, let a rule replace
+// a node by values it builds, copy the rest, rebuild everything through the GraphBuilder (spans kept, types
+// checked again) and drop what no output needs. Passes never mutate their input graph.
+
+import { InternalError, formatDiagnostics } from "../diagnostics.js";
+import { GraphBuilder, type Value } from "../ir/builder.js";
+import type { AnyNode, Graph } from "../ir/node.js";
+import type { TensorMap } from "../ir/interpret.js";
+
+export interface PassContext {
+  /** Weights known at compile time, by param name; params without an entry stay params (fed at load time). */
+  readonly weights?: TensorMap;
+}
+
+export interface Pass {
+  /** kebab-case: the CLI flag (--print-ir-after=NAME), the test folder and the label in printed IR. */
+  readonly name: string;
+  /** One line for `mconv ir --help` and docs. */
+  readonly summary: string;
+  run(graph: Graph, ctx: PassContext): Graph;
+}
+
+/** What a rule sees: the builder of the new graph, the old graph's nodes, and old operands mapped to new values. */
+export interface Rewriter {
+  readonly b: GraphBuilder;
+  /** The node of the input graph that produced a name. */
+  producer(name: string): AnyNode | undefined;
+  /** The new value standing for a name of the input graph. */
+  value(name: string): Value;
+  /** How many operand slots and outputs of the input graph use a name. */
+  uses(name: string): number;
+}
+
+/** A rule returns the value that replaces `node` (built with `r.b`, usually under `node.name`) or undefined to keep it. */
+export type RewriteRule = (node: AnyNode, r: Rewriter) => Value | undefined;
+
+/** Rebuilds `graph` applying `rule` once per node in order, then drops the nodes no output needs (inputs stay). */
+export function rewriteGraph(graph: Graph, rule: RewriteRule): Graph {
+  const old = new Map(graph.nodes.map((n) => [n.name, n]));
+  const uses = new Map<string, number>();
+  for (const n of graph.nodes) for (const o of n.operands) uses.set(o, (uses.get(o) ?? 0) + 1);
+  for (const o of graph.outputs) uses.set(o.value, (uses.get(o.value) ?? 0) + 1);
+  const b = new GraphBuilder(graph.name, old.keys());
+  const mapped = new Map<string, Value>();
+  const r: Rewriter = {
+    b,
+    producer: (name) => old.get(name),
+    value: (name) => {
+      const v = mapped.get(name);
+      if (!v) throw new InternalError(`rewrite: %${name} used before it was rebuilt`);
+      return v;
+    },
+    uses: (name) => uses.get(name) ?? 0,
+  };
+  for (const node of graph.nodes) {
+    const replacement = rule(node, r);
+    const v =
+      replacement ??
+      b.add(node.op, node.operands.map(r.value), node.attrs as never, { name: node.name, span: node.span });
+    mapped.set(node.name, v);
+  }
+  for (const o of graph.outputs) b.output(o.name, r.value(o.value), { span: o.span });
+  const built = b.build();
+  if (!built.ok) throw new InternalError(`a rewrite produced an invalid graph:\n${formatDiagnostics(built.diagnostics)}`);
+  return dropDeadNodes(built.value);
+}
+
+/** Keeps the nodes some output needs, and every input (the model's interface does not shrink). */
+export function dropDeadNodes(graph: Graph): Graph {
+  const live = new Set(graph.outputs.map((o) => o.value));
+  for (let i = graph.nodes.length - 1; i >= 0; i--) {
+    const n = graph.nodes[i]!;
+    if (live.has(n.name) || n.op === "input") for (const o of n.operands) live.add(o);
+  }
+  const nodes = graph.nodes.filter((n) => live.has(n.name) || n.op === "input");
+  return nodes.length === graph.nodes.length ? graph : { ...graph, nodes };
+}
