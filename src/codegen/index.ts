@@ -69,6 +69,9 @@ export async function loadCompiled(graph: Graph, backend: Backend, weights?: Ten
   } else {
     const tf = await import("@tensorflow/tfjs");
     await import("@tensorflow/tfjs-backend-wasm");
+    // Production mode: tfjs-cpu would otherwise print an advert for tfjs-node on first use, and `mconv run`
+    // promises nothing but its results on stdout and nothing but diagnostics on stderr.
+    tf.env().set("PROD", true);
     if (backend === "tfjs-node") {
       try {
         await importOptional("@tensorflow/tfjs-node");
