@@ -5,13 +5,15 @@ import { writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { error, failed } from "../diagnostics.js";
 import { type Backend, loadCompiled } from "../codegen/index.js";
+import { interpret } from "../ir/interpret.js";
 import { paramsOf } from "../ir/node.js";
 import { formatTensorJson } from "../io/tensorJson.js";
 import { type Command, EXIT, singleFile } from "./command.js";
 import { loadFeeds, prepare, sharedOptions } from "./frontend.js";
 import { report } from "./report.js";
 
-export const backends: readonly Backend[] = ["tfjs", "tfjs-wasm", "tfjs-cpu", "tfjs-node", "js"];
+/** The compiled backends, and `reference`: the float64 interpreter over the model as written (the oracle). */
+export const backends: readonly (Backend | "reference")[] = ["tfjs", "tfjs-wasm", "tfjs-cpu", "tfjs-node", "js", "reference"];
 
 export const runCommand: Command = {
   name: "run",
@@ -20,7 +22,12 @@ export const runCommand: Command = {
   options: {
     inputs: { type: "string", value: "I.json", description: "the inputs as a tensors JSON file (required)" },
     ...sharedOptions,
-    backend: { type: "string", value: "B", description: "where to run; tfjs means tfjs-wasm (default tfjs)", choices: backends },
+    backend: {
+      type: "string",
+      value: "B",
+      description: "where to run; tfjs means tfjs-wasm (default tfjs); reference is the float64 interpreter",
+      choices: backends,
+    },
     out: { type: "string", value: "O.json", description: "write the outputs to this file instead of stdout" },
   },
   details: [
@@ -45,18 +52,23 @@ export const runCommand: Command = {
     }
     const inputs = loadFeeds(source, "input", inputsPath, io.cwd);
     if (!inputs.ok) return report(inputs, io);
-    const backend = (args.values["backend"] as Backend | undefined) ?? "tfjs";
-    const model = await loadCompiled(graph, backend);
-    if (!model.ok) return report(model, io);
-    try {
-      const outputs = await model.value.predict(inputs.value);
-      const text = formatTensorJson(outputs);
-      const out = args.values["out"];
-      if (typeof out === "string") writeFileSync(resolve(io.cwd, out), text);
-      else io.stdout(text);
-    } finally {
-      model.value.dispose?.();
+    const backend = (args.values["backend"] as Backend | "reference" | undefined) ?? "tfjs";
+    let outputs: Record<string, { shape: readonly number[]; data: ArrayLike<number> }>;
+    if (backend === "reference") {
+      outputs = interpret(source, inputs.value, prepared.value.weights);
+    } else {
+      const model = await loadCompiled(graph, backend);
+      if (!model.ok) return report(model, io);
+      try {
+        outputs = await model.value.predict(inputs.value);
+      } finally {
+        model.value.dispose?.();
+      }
     }
+    const text = formatTensorJson(outputs);
+    const out = args.values["out"];
+    if (typeof out === "string") writeFileSync(resolve(io.cwd, out), text);
+    else io.stdout(text);
     return EXIT.ok;
   },
 };

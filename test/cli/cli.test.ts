@@ -15,7 +15,7 @@ function parseOutputs(stdout: string): Record<string, { shape: number[]; data: n
 }
 
 describe("mconv run", () => {
-  it.each(["tfjs", "tfjs-wasm", "tfjs-cpu", "js"])("prints the 21s of the dynamic-mask seed on %s", async (backend) => {
+  it.each(["tfjs", "tfjs-wasm", "tfjs-cpu", "js", "reference"])("prints the 21s of the dynamic-mask seed on %s", async (backend) => {
     const r = await mconv("run", ...SEED, "--backend", backend);
     expect(r.stderr).toBe("");
     expect(r.code).toBe(0);
