@@ -5,6 +5,7 @@
 import type { AnyNode, Graph } from "../ir/node.js";
 import { maskAsKernelShape } from "../ir/ops/conv.js";
 import { elementCount, stridesOf } from "../ir/ops/def.js";
+import { forEachBroadcast } from "../ir/ops/elementwise.js";
 import { isConcrete } from "../ir/types.js";
 
 /** Per element, 1 when the value is 0 whatever the weights and inputs. */
@@ -31,23 +32,10 @@ function productZeros(
   zb: ZeroFlags | undefined,
 ): ZeroFlags | undefined {
   if (!za && !zb) return undefined;
-  const n = elementCount(out);
-  const os = stridesOf(out);
-  const as = stridesOf(a);
-  const bs = stridesOf(b);
-  const z = new Uint8Array(n);
-  for (let i = 0; i < n; i++) {
-    let ia = 0;
-    let ib = 0;
-    let rest = i;
-    for (let d = 0; d < out.length; d++) {
-      const q = Math.floor(rest / os[d]!);
-      rest -= q * os[d]!;
-      if (a[d] !== 1) ia += q * as[d]!;
-      if (b[d] !== 1) ib += q * bs[d]!;
-    }
+  const z = new Uint8Array(elementCount(out));
+  forEachBroadcast(out, a, b, (i, ia, ib) => {
     z[i] = (za?.[ia] ?? 0) | (zb?.[ib] ?? 0);
-  }
+  });
   return z;
 }
 

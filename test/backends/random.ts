@@ -7,18 +7,9 @@ import type { Graph } from "../../src/ir/node.js";
 import type { TensorMap } from "../../src/ir/interpret.js";
 import type { Padding } from "../../src/ir/types.js";
 import { tensors } from "./cases.js";
+import { rng as prng } from "../support/random.js";
 
-/** mulberry32: a tiny seeded PRNG with uniform floats in [0, 1). */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { prng };
 
 export interface RandomCase {
   readonly label: string;

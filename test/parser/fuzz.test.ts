@@ -5,18 +5,7 @@ import { readFileSync } from "node:fs";
 import { describe, expect, test } from "vitest";
 import { type Diagnostic, type Span, formatDiagnostics } from "../../src/diagnostics.js";
 import { parseModel } from "../../src/parser/parse.js";
-
-/** mulberry32: a tiny seeded PRNG, so a failure replays exactly. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { rng as prng } from "../support/random.js";
 
 const seeds = ["seed.mconv", "seed_static.mconv"].map((f) => readFileSync(new URL(`../../examples/${f}`, import.meta.url), "utf8"));
 seeds.push(`model Rich {

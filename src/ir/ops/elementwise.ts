@@ -32,26 +32,41 @@ export const mul: OpDef<"mul"> = {
     return problem("MC2007", `mul cannot combine ${formatShape(a!.shape)} and ${formatShape(b!.shape)}: ${why}`);
   },
   reference: ([a, b], _attrs, out) => {
-    const n = elementCount(out);
-    const data = new Float64Array(n);
-    const os = stridesOf(out);
-    const as = stridesOf(a!.shape);
-    const bs = stridesOf(b!.shape);
-    for (let i = 0; i < n; i++) {
-      let ia = 0;
-      let ib = 0;
-      let rest = i;
-      for (let d = 0; d < out.length; d++) {
-        const q = Math.floor(rest / os[d]!);
-        rest -= q * os[d]!;
-        if (a!.shape[d] !== 1) ia += q * as[d]!;
-        if (b!.shape[d] !== 1) ib += q * bs[d]!;
-      }
+    const data = new Float64Array(elementCount(out));
+    forEachBroadcast(out, a!.shape, b!.shape, (i, ia, ib) => {
       data[i] = a!.data[ia]! * b!.data[ib]!;
-    }
+    });
     return { shape: [...out], data };
   },
 };
+
+/**
+ * Visits every row-major index `i` of `out` with the indices into `a` and `b` that broadcast onto it (same rank,
+ * each axis equal to out's or 1).
+ */
+export function forEachBroadcast(
+  out: readonly number[],
+  a: readonly number[],
+  b: readonly number[],
+  visit: (i: number, ia: number, ib: number) => void,
+): void {
+  const n = elementCount(out);
+  const os = stridesOf(out);
+  const as = stridesOf(a);
+  const bs = stridesOf(b);
+  for (let i = 0; i < n; i++) {
+    let ia = 0;
+    let ib = 0;
+    let rest = i;
+    for (let d = 0; d < out.length; d++) {
+      const q = Math.floor(rest / os[d]!);
+      rest -= q * os[d]!;
+      if (a[d] !== 1) ia += q * as[d]!;
+      if (b[d] !== 1) ib += q * bs[d]!;
+    }
+    visit(i, ia, ib);
+  }
+}
 
 export const bias_add: OpDef<"bias_add"> = {
   operands: ["input", "bias"],
