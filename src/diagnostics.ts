@@ -58,19 +58,32 @@ export function span(source: Source, start: number, end: number): Span {
   return { source, start, end: Math.max(end, start) };
 }
 
+/** Offsets where each line starts, computed once per source text (a file with many errors stays linear). */
+const lineStartsCache = new WeakMap<Source, number[]>();
+
+function lineStarts(source: Source): number[] {
+  let starts = lineStartsCache.get(source);
+  if (!starts) {
+    starts = [0];
+    const text = source.text;
+    for (let i = text.indexOf("\n"); i >= 0; i = text.indexOf("\n", i + 1)) starts.push(i + 1);
+    lineStartsCache.set(source, starts);
+  }
+  return starts;
+}
+
 /** 1-based line and column of an offset. Columns count UTF-16 code units, as editors and tsc do. */
 export function lineCol(source: Source, offset: number): { line: number; col: number } {
-  const text = source.text;
-  const at = Math.max(0, Math.min(offset, text.length));
-  let line = 1;
-  let lineStart = 0;
-  for (let i = 0; i < at; i++) {
-    if (text.charCodeAt(i) === 10) {
-      line++;
-      lineStart = i + 1;
-    }
+  const at = Math.max(0, Math.min(offset, source.text.length));
+  const starts = lineStarts(source);
+  let lo = 0;
+  let hi = starts.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (starts[mid]! <= at) lo = mid;
+    else hi = mid - 1;
   }
-  return { line, col: at - lineStart + 1 };
+  return { line: lo + 1, col: at - starts[lo]! + 1 };
 }
 
 /** The location prefix `file:line:col` of a span. */
@@ -90,7 +103,7 @@ function sourceLineAt(s: Span): { text: string; lineStart: number; line: number 
 
 /** Control characters would garble a terminal; show them as printable stand-ins of the same width. */
 function printable(line: string): string {
-  return line.replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, "?").replace(/\t/g, " ");
+  return line.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029]/g, "?").replace(/\t/g, " ");
 }
 
 /** Lines longer than this are shown as a window around the caret (a minified or one-line file stays readable). */
@@ -113,13 +126,21 @@ export function formatSnippet(s: Span): string {
   return `${gutter} | ${printable(shown)}\n${pad} | ${" ".repeat(col)}^${"~".repeat(width - 1)}`;
 }
 
+/**
+ * Messages quote names from files (a weights key, a model name): control characters in them are shown escaped,
+ * so a hostile file cannot move the cursor, recolour or clear the user's terminal, or forge extra lines.
+ */
+function escapeControls(text: string): string {
+  return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+}
+
 /** One diagnostic as a user sees it: location, severity, code, message, snippet, notes. */
 export function formatDiagnostic(d: Diagnostic): string {
-  const head = `${d.span ? formatLocation(d.span) + ": " : ""}${d.severity} ${d.code}: ${d.message}`;
+  const head = `${d.span ? escapeControls(formatLocation(d.span)) + ": " : ""}${d.severity} ${d.code}: ${escapeControls(d.message)}`;
   const parts = [head];
   if (d.span) parts.push(formatSnippet(d.span));
   for (const n of d.notes) {
-    parts.push(`${n.span ? formatLocation(n.span) + ": " : ""}note: ${n.message}`);
+    parts.push(`${n.span ? escapeControls(formatLocation(n.span)) + ": " : ""}note: ${escapeControls(n.message)}`);
     if (n.span) parts.push(formatSnippet(n.span));
   }
   return parts.join("\n");

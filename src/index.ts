@@ -5,13 +5,14 @@ import { type Diagnostic, type Result, type Source, failed, ok } from "./diagnos
 import { type Target, emitModule } from "./codegen/index.js";
 import type { TensorMap } from "./ir/interpret.js";
 import type { Graph } from "./ir/node.js";
-import { checkFeeds, tensorMap } from "./io/feeds.js";
+import { checkFeeds, checkTensorMap, tensorMap } from "./io/feeds.js";
 import { readTensorFile } from "./io/tensorFile.js";
 import { parseModel } from "./parser/parse.js";
 import { type OptLevel, optimize } from "./passes/pipeline.js";
 
 export { type Diagnostic, type Result, type Source, type Span, formatDiagnostic, formatDiagnostics } from "./diagnostics.js";
-export { parseModel } from "./parser/parse.js";
+export { parseModel, type ParseOptions } from "./parser/parse.js";
+export * from "./ir/masks.js";
 export { GraphBuilder, type Value, type NodeOptions } from "./ir/builder.js";
 export type { AnyNode, Conv2dAttrs, Graph, GraphOutput, Node, OpAttrs, OpKind } from "./ir/node.js";
 export type { Dim, Padding, TensorType } from "./ir/types.js";
@@ -24,6 +25,8 @@ export { optimize, runPasses, passes, pipelines, type OptLevel, type PipelineOpt
 export type { Pass, PassContext } from "./passes/pass.js";
 export { emitModule, loadCompiled, type Backend, type CompiledModel, type Target } from "./codegen/index.js";
 export { readTensorFile } from "./io/tensorFile.js";
+export { checkFeeds, checkTensorMap } from "./io/feeds.js";
+export { initWeights } from "./io/init.js";
 export { formatTensorJson } from "./io/tensorJson.js";
 
 export interface CompileOptions {
@@ -49,7 +52,9 @@ export function compile(source: Source, options: CompileOptions): Result<string>
     const ds: Diagnostic[] = checkFeeds(parsed.value, "weight", file.value);
     if (ds.length > 0) return failed(ds);
     weights = tensorMap(file.value);
-  } else {
+  } else if (options.weights) {
+    const ds = checkTensorMap(parsed.value, "weight", options.weights);
+    if (ds.length > 0) return failed(ds);
     weights = options.weights;
   }
   const graph: Graph = optimize(parsed.value, { level: options.level, weights });

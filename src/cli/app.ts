@@ -7,8 +7,9 @@ import { type CliIO, type Command, EXIT, UsageError, helpText, parseCommandArgs 
 import { compileCommand } from "./compile.js";
 import { irCommand } from "./ir.js";
 import { runCommand } from "./run.js";
+import { weightsCommand } from "./weights.js";
 
-export const commands: readonly Command[] = [runCommand, compileCommand, irCommand, checkCommand];
+export const commands: readonly Command[] = [runCommand, compileCommand, irCommand, checkCommand, weightsCommand];
 
 export const VERSION = "0.1.0";
 

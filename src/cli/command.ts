@@ -11,8 +11,6 @@ export interface CliIO {
   stderr(text: string): void;
   /** The working folder that relative paths start from. */
   readonly cwd: string;
-  /** Whether stderr is a terminal (colour) — false in tests. */
-  readonly color?: boolean;
 }
 
 export interface OptionSpec {

@@ -2,11 +2,10 @@
 // `load(weights?)` → `{ predict(inputs) }`, and DIR/model.d.ts for TypeScript users. Weights given here are
 // embedded; without them the module's load() takes them.
 
-import { mkdirSync, writeFileSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { type Target, emitModule } from "../codegen/index.js";
 import { type Command, EXIT, UsageError, singleFile } from "./command.js";
-import { prepare, sharedOptions } from "./frontend.js";
+import { prepare, sharedOptions, writeOutput } from "./frontend.js";
 import { report } from "./report.js";
 
 const DECLARATIONS = `// Types of the module mconv generated beside this file.
@@ -21,6 +20,8 @@ export interface TensorInput {
 export interface Model {
   /** Runs the model; inputs and outputs by name. */
   predict(inputs: Record<string, TensorInput>): Promise<Record<string, Tensor>>;
+  /** Frees what load() kept (tfjs tensors); the model cannot predict afterwards. */
+  dispose(): void;
 }
 /** Prepares the model; weights not embedded at compile time are given here, by name. */
 export function load(weights?: Record<string, TensorInput>, options?: { backend?: string }): Promise<Model>;
@@ -51,10 +52,10 @@ export const compileCommand: Command = {
     if (!prepared.ok) return report(prepared, io);
     const emitted = emitModule(prepared.value.graph, target);
     if (!emitted.ok) return report(emitted, io);
-    const dir = resolve(io.cwd, out);
-    mkdirSync(dir, { recursive: true });
-    writeFileSync(join(dir, "model.js"), emitted.value);
-    writeFileSync(join(dir, "model.d.ts"), DECLARATIONS);
+    for (const [file, text] of [["model.js", emitted.value], ["model.d.ts", DECLARATIONS]] as const) {
+      const written = writeOutput(join(out, file), io.cwd, text);
+      if (!written.ok) return report(written, io);
+    }
     io.stderr(`mconv: wrote ${join(out, "model.js")} and ${join(out, "model.d.ts")}\n`);
     return EXIT.ok;
   },

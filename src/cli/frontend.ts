@@ -1,27 +1,33 @@
 // The steps the commands share: read a model (.mconv, or .ir text), read and check tensor files against it, run
 // the pass pipeline. Each step returns diagnostics; the command prints them and picks the exit code.
 
-import { readFileSync, statSync } from "node:fs";
-import { resolve } from "node:path";
+import { mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { dirname, resolve } from "node:path";
 import { type Result, type Source, error, failed, ok } from "../diagnostics.js";
 import type { TensorMap } from "../ir/interpret.js";
 import type { Graph } from "../ir/node.js";
 import { readGraph } from "../ir/text/read.js";
 import { type FeedRole, checkFeeds, tensorMap } from "../io/feeds.js";
+import { type WeightInit, initWeights } from "../io/init.js";
 import { readTensorFile } from "../io/tensorFile.js";
 import { parseModel } from "../parser/parse.js";
 import { type OptLevel, optimize, passByName } from "../passes/pipeline.js";
 import type { Pass } from "../passes/pass.js";
 import { type ParsedArgs, UsageError } from "./command.js";
 
-/** Files larger than this are refused before they are read. */
-export const MAX_FILE_BYTES = 256 * 1024 * 1024;
+/**
+ * Files larger than this are refused before they are read: a JSON tensors file costs some fifty times its size
+ * in memory while it is parsed, so 64 MiB stays well inside Node's default heap.
+ */
+export const MAX_FILE_BYTES = 64 * 1024 * 1024;
 
 export function readSource(path: string, cwd: string, what: string): Result<Source> {
   const full = resolve(cwd, path);
   try {
-    const size = statSync(full).size;
-    if (size > MAX_FILE_BYTES) return failed([error("MC5002", `${what} '${path}' is ${size} bytes, more than the limit of ${MAX_FILE_BYTES}`)]);
+    const stat = statSync(full);
+    if (stat.isDirectory()) return failed([error("MC5001", `cannot read ${what} '${path}': it is a folder`)]);
+    if (!stat.isFile()) return failed([error("MC5001", `cannot read ${what} '${path}': it is not a regular file`)]);
+    if (stat.size > MAX_FILE_BYTES) return failed([error("MC5002", `${what} '${path}' is ${stat.size} bytes, more than the limit of ${MAX_FILE_BYTES}`)]);
     return ok({ name: path, text: readFileSync(full, "utf8") });
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
@@ -34,7 +40,13 @@ export function readSource(path: string, cwd: string, what: string): Result<Sour
 export function loadModel(path: string, cwd: string): Result<Graph> {
   const source = readSource(path, cwd, "model file");
   if (!source.ok) return source;
-  return path.endsWith(".ir") ? readGraph(source.value) : parseModel(source.value);
+  if (path.endsWith(".ir")) return readGraph(source.value);
+  // load("masks.json") in a model: the path comes joined to the model file's folder.
+  const readFile = (p: string): string | undefined => {
+    const file = readSource(p, cwd, "mask file");
+    return file.ok ? file.value.text : undefined;
+  };
+  return parseModel(source.value, { readFile });
 }
 
 /** Reads a tensors file and checks it against the model's inputs or weights. */
@@ -45,6 +57,20 @@ export function loadFeeds(graph: Graph, role: FeedRole, path: string, cwd: strin
   if (!file.ok) return file;
   const ds = checkFeeds(graph, role, file.value, symbols);
   return ds.length > 0 ? failed(ds) : ok(tensorMap(file.value));
+}
+
+/** Writes a file the user asked for; a failure (no such folder, no permission) is their error, not a crash. */
+export function writeOutput(path: string, cwd: string, text: string): Result<string> {
+  const full = resolve(cwd, path);
+  try {
+    mkdirSync(dirname(full), { recursive: true });
+    writeFileSync(full, text);
+    return ok(full);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    const why = code === "EISDIR" ? "it is a folder" : code === "EACCES" || code === "EPERM" ? "permission denied" : code === "ENOTDIR" ? "a part of the path is a file" : (e as Error).message;
+    return failed([error("MC5003", `cannot write '${path}': ${why}`)]);
+  }
 }
 
 export function optLevel(args: ParsedArgs): OptLevel {
@@ -82,7 +108,8 @@ export function prepare(
   const model = loadModel(file, cwd);
   if (!model.ok) return model;
   const weightsPath = args.values["weights"];
-  let weights: TensorMap | undefined;
+  let weights: TensorMap | undefined = generatedWeights(model.value, args);
+  if (weights && typeof weightsPath === "string") throw new UsageError("give either --weights or --init, not both");
   if (typeof weightsPath === "string") {
     const w = loadFeeds(model.value, "weight", weightsPath, cwd);
     if (!w.ok) return w;
@@ -92,8 +119,32 @@ export function prepare(
   return ok({ source: model.value, graph, weights }, model.diagnostics);
 }
 
+/** Weights from --init random|zeros and --seed S, or undefined when --init is not given. */
+export function generatedWeights(graph: Graph, args: ParsedArgs): TensorMap | undefined {
+  const init = args.values["init"];
+  const seedText = args.values["seed"];
+  if (init === undefined) {
+    if (seedText !== undefined) throw new UsageError("--seed goes with --init random");
+    return undefined;
+  }
+  const seed = seedText === undefined ? 0 : Number(seedText);
+  if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) throw new UsageError(`--seed takes a whole number from 0 to 4294967295; got '${String(seedText)}'`);
+  return initWeights(graph, init as WeightInit, seed);
+}
+
+export const initOptions = {
+  init: {
+    type: "string",
+    value: "KIND",
+    description: "generate the weights as Keras initializes a new layer (kernels glorot_uniform, biases 0)",
+    choices: ["random", "zeros"],
+  },
+  seed: { type: "string", value: "S", description: "the seed of --init random (default 0)" },
+} as const;
+
 export const sharedOptions = {
-  weights: { type: "string", value: "W.json", description: "weights as a tensors JSON file; embedded at compile time" },
-  optimize: { type: "string", short: "O", value: "LEVEL", description: "optimization level: -O0 (no passes) or -O1 (default)" },
+  weights: { type: "string", value: "W.json", description: "weights as a tensors JSON file (compile embeds them in the module)" },
+  ...initOptions,
+  optimize: { type: "string", short: "O", value: "LEVEL", description: "optimization level: -O0 (no optimization passes) or -O1 (default)" },
   verify: { type: "boolean", description: "run the IR verifier after every pass" },
 } as const;

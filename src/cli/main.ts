@@ -7,6 +7,5 @@ const code = await runCli(process.argv.slice(2), {
   stdout: (text) => process.stdout.write(text),
   stderr: (text) => process.stderr.write(text),
   cwd: process.cwd(),
-  color: process.stderr.isTTY === true && !process.env["NO_COLOR"],
 });
 process.exitCode = code;

@@ -1,15 +1,13 @@
 // `mconv run FILE --inputs I.json [--weights W.json] [--backend B]`: compiles the model for a backend, runs it
 // once and prints the outputs as tensors JSON on stdout (nothing else goes to stdout).
 
-import { writeFileSync } from "node:fs";
-import { resolve } from "node:path";
 import { error, failed } from "../diagnostics.js";
 import { type Backend, loadCompiled } from "../codegen/index.js";
 import { interpret } from "../ir/interpret.js";
 import { paramsOf } from "../ir/node.js";
 import { formatTensorJson } from "../io/tensorJson.js";
 import { type Command, EXIT, singleFile } from "./command.js";
-import { loadFeeds, prepare, sharedOptions } from "./frontend.js";
+import { loadFeeds, prepare, sharedOptions, writeOutput } from "./frontend.js";
 import { report } from "./report.js";
 
 /** The compiled backends, and `reference`: the float64 interpreter over the model as written (the oracle). */
@@ -45,10 +43,10 @@ export const runCommand: Command = {
     const prepared = prepare(file, args, io.cwd);
     if (!prepared.ok) return report(prepared, io);
     const { source, graph } = prepared.value;
-    const missingWeights = paramsOf(graph);
+    const missingWeights = paramsOf(prepared.value.weights ? graph : source);
     if (missingWeights.length > 0) {
       const names = missingWeights.map((p) => `'${p.name}'`).join(", ");
-      return report(failed([error("MC5024", `the model has weights (${names}); give them with --weights W.json`)]), io);
+      return report(failed([error("MC5024", `the model has weights (${names}); give them with --weights W.json, or generate them with --init random`)]), io);
     }
     const inputs = loadFeeds(source, "input", inputsPath, io.cwd);
     if (!inputs.ok) return report(inputs, io);
@@ -67,8 +65,11 @@ export const runCommand: Command = {
     }
     const text = formatTensorJson(outputs);
     const out = args.values["out"];
-    if (typeof out === "string") writeFileSync(resolve(io.cwd, out), text);
-    else io.stdout(text);
+    if (typeof out !== "string") io.stdout(text);
+    else {
+      const written = writeOutput(out, io.cwd, text);
+      if (!written.ok) return report(written, io);
+    }
     return EXIT.ok;
   },
 };

@@ -15,6 +15,11 @@ export interface Emitted {
   readonly keep?: readonly string[];
   /** The node's computation: in `load()` for a load-time value, in every call for a run-time one. */
   readonly code: readonly string[];
+  /**
+   * The operands `code` reads, when it reads only some: the others served `setup` alone (a kernel masked and split
+   * in load()), so a run-time node need not keep them. All operands when absent.
+   */
+  readonly reads?: readonly string[];
 }
 
 /** Spells one op for one backend; a Diagnostic (MC4xxx) when the backend cannot, never a silent fallback. */

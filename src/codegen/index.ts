@@ -10,7 +10,7 @@ import { planGraph } from "./lower.js";
 import { emitTfjs } from "./tfjs/emit.js";
 
 export { jsComment, jsIdentifier, jsString } from "./escape.js";
-export { type ConvPlan, type Plan, type PlannedValue, type Stage, planGraph } from "./lower.js";
+export { type ConvPlan, type GroupRun, type Plan, type PlannedValue, type PoolPlan, type Stage, type Tap, type TransposePlan, planGraph } from "./lower.js";
 
 export type Target = "tfjs" | "js";
 /** Where a compiled model runs. "tfjs" means tfjs-wasm. */

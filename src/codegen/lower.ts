@@ -1,6 +1,7 @@
 // Backend-neutral lowering, settled once: a Graph becomes a Plan both targets spell out the same way — an identifier
-// per value, its shape, whether it is computed at load time or per call, the conv geometry with explicit padding,
-// the live kernel taps, and which outputs may hand out their storage. Not for emitting code (see tfjs/ and js/).
+// per value, its shape, whether it is computed at load time or per call, the conv, transpose and pool geometry with
+// explicit padding, the live kernel taps (per group), and which outputs may hand out their storage. Not for emitting
+// code (see tfjs/ and js/).
 
 import { type Diagnostic, type Result, InternalError, error, failed, ok } from "../diagnostics.js";
 import { loadTimeValues } from "../ir/analysis.js";
@@ -15,22 +16,65 @@ import { knownZeros, liveTaps } from "./taps.js";
 /** LOAD-TIME values depend only on params and constants: computed once in `load()`. RUN-TIME ones depend on an input. */
 export type Stage = "load" | "run";
 
+/** A tap (i, j) of a kernel: row i, column j. */
+export type Tap = readonly [number, number];
+
+/** Consecutive groups [from, to) of a conv that share the same live taps. */
+export interface GroupRun {
+  readonly from: number;
+  readonly to: number;
+  readonly taps: readonly Tap[];
+}
+
+/** At most this many runs of groups; beyond, one run over all groups with the union of their live taps. */
+export const MAX_GROUP_RUNS = 8;
+
 /** A conv2d or masked_conv2d with everything resolved: NHWC input, HWIO kernel, padding in pixels. */
 export interface ConvPlan {
   readonly batch: Dim;
   readonly inSize: readonly [number, number];
+  /** Channels of the input; each group reads inChannels / groups of them (the kernel's in_channels). */
   readonly inChannels: number;
   readonly outChannels: number;
+  readonly groups: number;
   readonly kernelSize: readonly [number, number];
   readonly outSize: readonly [number, number];
   /** [top, bottom, left, right], from the TensorFlow SAME rule when the padding is `same`. */
   readonly pads: readonly [number, number, number, number];
   readonly strides: readonly [number, number];
   readonly dilations: readonly [number, number];
-  /** Taps (i, j) that may be nonzero, row-major; the others are structurally zero. */
-  readonly liveTaps: readonly (readonly [number, number])[];
+  /** Taps (i, j) that may be nonzero for some out channel, row-major; the others are structurally zero. */
+  readonly liveTaps: readonly Tap[];
+  /** The groups in order, split where the live taps change (one run when they never do, or after MAX_GROUP_RUNS). */
+  readonly groupRuns: readonly GroupRun[];
   /** masked_conv2d only: the mask broadcast left-aligned onto the kernel, [kh, kw, in or 1, out or 1]. */
   readonly maskShape?: readonly number[];
+}
+
+/**
+ * conv2d_transpose resolved: NHWC input, kernel [kh, kw, out, in]. `pads` are those of the forward conv that maps
+ * the output back onto the input (TensorFlow's rule): input pixel iy reaches output rows iy · sh + i − top.
+ */
+export interface TransposePlan {
+  readonly batch: Dim;
+  readonly inSize: readonly [number, number];
+  readonly inChannels: number;
+  readonly outChannels: number;
+  readonly kernelSize: readonly [number, number];
+  readonly outSize: readonly [number, number];
+  readonly pads: readonly [number, number, number, number];
+  readonly strides: readonly [number, number];
+}
+
+/** max_pool or avg_pool resolved: NHWC input, padding in pixels (never counted, never compared). */
+export interface PoolPlan {
+  readonly batch: Dim;
+  readonly inSize: readonly [number, number];
+  readonly channels: Dim;
+  readonly window: readonly [number, number];
+  readonly strides: readonly [number, number];
+  readonly pads: readonly [number, number, number, number];
+  readonly outSize: readonly [number, number];
 }
 
 export interface PlannedValue {
@@ -46,6 +90,8 @@ export interface PlannedValue {
   /** Its storage is handed to the caller as an output: it must be fresh on every call, never reused. */
   readonly returned: boolean;
   readonly conv?: ConvPlan;
+  readonly transpose?: TransposePlan;
+  readonly pool?: PoolPlan;
 }
 
 export interface PlannedOutput {
@@ -67,6 +113,8 @@ export interface Plan {
   value(name: string): PlannedValue;
 }
 
+const sameTaps = (a: readonly Tap[], b: readonly Tap[]) => a.length === b.length && a.every((t, i) => t[0] === b[i]![0] && t[1] === b[i]![1]);
+
 function convPlan(node: AnyNode, byName: ReadonlyMap<string, AnyNode>, zeros: ReturnType<typeof knownZeros>): ConvPlan {
   const [xName, kName, mName] = node.operands;
   const [batch, h, w, c] = byName.get(xName!)!.type.shape as [Dim, number, number, number];
@@ -75,20 +123,65 @@ function convPlan(node: AnyNode, byName: ReadonlyMap<string, AnyNode>, zeros: Re
   const g = convGeometry([h, w], [kernel[0], kernel[1]], attrs);
   const mask = mName === undefined ? undefined : byName.get(mName)!;
   const maskShape = mask ? (maskAsKernelShape(mask.type.shape) as number[]) : undefined;
-  const taps = liveTaps(kernel, zeros.get(kName!), mask && { shape: mask.type.shape as number[], zeros: zeros.get(mName!) });
+  const maskZeros = mask && { shape: mask.type.shape as number[], zeros: zeros.get(mName!) };
+  const taps = liveTaps(kernel, zeros.get(kName!), maskZeros);
+  // Live taps group by group; consecutive groups with the same taps share a run.
+  const perGroup = kernel[3] / attrs.groups;
+  let runs: GroupRun[] = [];
+  for (let group = 0; group < attrs.groups; group++) {
+    const mine = attrs.groups === 1 ? taps : liveTaps(kernel, zeros.get(kName!), maskZeros, [group * perGroup, (group + 1) * perGroup]);
+    const last = runs[runs.length - 1];
+    if (last && sameTaps(last.taps, mine)) runs[runs.length - 1] = { ...last, to: group + 1 };
+    else runs.push({ from: group, to: group + 1, taps: mine });
+  }
+  if (runs.length > MAX_GROUP_RUNS) runs = [{ from: 0, to: attrs.groups, taps }];
   return {
     batch,
     inSize: [h, w],
     inChannels: c,
     outChannels: kernel[3],
+    groups: attrs.groups,
     kernelSize: [kernel[0], kernel[1]],
     outSize: g.out,
     pads: g.pads,
     strides: attrs.strides,
     dilations: attrs.dilations,
     liveTaps: taps,
+    groupRuns: runs,
     ...(maskShape ? { maskShape } : {}),
   };
+}
+
+function transposePlan(node: Extract<AnyNode, { op: "conv2d_transpose" }>, byName: ReadonlyMap<string, AnyNode>): TransposePlan {
+  const [batch, h, w, c] = byName.get(node.operands[0]!)!.type.shape as [Dim, number, number, number];
+  const [kh, kw, o] = byName.get(node.operands[1]!)!.type.shape as [number, number, number, number];
+  const [, oh, ow] = node.type.shape as [Dim, number, number, number];
+  // The forward conv from the output (oh × ow) back to the input decides the padding, as in TensorFlow.
+  const forward = convGeometry([oh, ow], [kh, kw], { strides: node.attrs.strides, dilations: [1, 1], padding: node.attrs.padding, groups: 1 });
+  return { batch, inSize: [h, w], inChannels: c, outChannels: o, kernelSize: [kh, kw], outSize: [oh, ow], pads: forward.pads, strides: node.attrs.strides };
+}
+
+function poolPlan(node: Extract<AnyNode, { op: "max_pool" | "avg_pool" }>, byName: ReadonlyMap<string, AnyNode>): PoolPlan {
+  const [batch, h, w, c] = byName.get(node.operands[0]!)!.type.shape as [Dim, number, number, Dim];
+  const a = node.attrs;
+  const g = convGeometry([h, w], a.window, { strides: a.strides, dilations: [1, 1], padding: a.padding, groups: 1 });
+  return { batch, inSize: [h, w], channels: c, window: a.window, strides: a.strides, pads: g.pads, outSize: g.out };
+}
+
+/** The geometry a node's emitters need, resolved once. */
+function geometry(node: AnyNode, byName: ReadonlyMap<string, AnyNode>, zeros: ReturnType<typeof knownZeros>): Partial<PlannedValue> {
+  switch (node.op) {
+    case "conv2d":
+    case "masked_conv2d":
+      return { conv: convPlan(node, byName, zeros) };
+    case "conv2d_transpose":
+      return { transpose: transposePlan(node, byName) };
+    case "max_pool":
+    case "avg_pool":
+      return { pool: poolPlan(node, byName) };
+    default:
+      return {};
+  }
 }
 
 /** Names of the nodes some output depends on. */
@@ -151,7 +244,7 @@ export function planGraph(graph: Graph): Result<Plan> {
     needed: needed.has(node.name),
     storage: storage.get(node.name)!,
     returned: handedOut.has(storage.get(node.name)!),
-    ...(node.op === "conv2d" || node.op === "masked_conv2d" ? { conv: convPlan(node, byName, zeros) } : {}),
+    ...geometry(node, byName, zeros),
   }));
   const index = new Map(values.map((v) => [v.node.name, v]));
   const value = (name: string): PlannedValue => {

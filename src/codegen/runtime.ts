@@ -1,7 +1,41 @@
 // The JavaScript helpers emitted modules carry (they import nothing of mconv): checking fed tensors against their
-// declared shapes, decoding embedded base64 float32, reusing buffers. Each module includes only those it uses.
+// declared shapes, decoding embedded base64 float32, reusing buffers, broadcasting binary ops, erf. Each module
+// includes only those it uses.
 
-export type HelperName = "feed" | "decodeF32" | "reuse" | "broadcastMul";
+/** The binary ops with a broadcasting helper, by helper name, with the expression they compute from `a` and `b`. */
+const BROADCAST = { broadcastAdd: "+", broadcastSub: "-", broadcastMul: "*", broadcastDiv: "/" } as const;
+
+export type BroadcastHelper = keyof typeof BROADCAST;
+export type HelperName = "feed" | "decodeF32" | "reuse" | BroadcastHelper | "erf";
+
+/** out = a ∘ b over same-rank shapes whose axes equal out's or are 1 (then broadcast); one helper per operator. */
+function broadcastHelper(name: BroadcastHelper): string {
+  const op = BROADCAST[name];
+  return `/** out = a ${op} b, row-major, where each axis of a and b equals out's or is 1 (then broadcast). */
+function ${name}(out, outShape, a, aShape, b, bShape) {
+  const rank = outShape.length;
+  const index = new Array(rank).fill(0);
+  const aStep = new Array(rank);
+  const bStep = new Array(rank);
+  for (let d = rank - 1, as = 1, bs = 1; d >= 0; d--) {
+    aStep[d] = aShape[d] === 1 ? 0 : as;
+    bStep[d] = bShape[d] === 1 ? 0 : bs;
+    as *= aShape[d];
+    bs *= bShape[d];
+  }
+  for (let i = 0, ia = 0, ib = 0; i < out.length; i++) {
+    out[i] = a[ia] ${op} b[ib];
+    for (let d = rank - 1; d >= 0; d--) {
+      ia += aStep[d];
+      ib += bStep[d];
+      if (++index[d] < outShape[d]) break;
+      ia -= aStep[d] * outShape[d];
+      ib -= bStep[d] * outShape[d];
+      index[d] = 0;
+    }
+  }
+}`;
+}
 
 const HELPERS: { readonly [K in HelperName]: string } = {
   feed: `/**
@@ -54,29 +88,18 @@ function decodeF32(base64) {
 function reuse(buffer, size) {
   return buffer !== null && buffer.length === size ? buffer : new Float32Array(size);
 }`,
-  broadcastMul: `/** out = a * b, row-major, where each axis of a and b equals out's or is 1 (then broadcast). */
-function broadcastMul(out, outShape, a, aShape, b, bShape) {
-  const rank = outShape.length;
-  const index = new Array(rank).fill(0);
-  const aStep = new Array(rank);
-  const bStep = new Array(rank);
-  for (let d = rank - 1, as = 1, bs = 1; d >= 0; d--) {
-    aStep[d] = aShape[d] === 1 ? 0 : as;
-    bStep[d] = bShape[d] === 1 ? 0 : bs;
-    as *= aShape[d];
-    bs *= bShape[d];
-  }
-  for (let i = 0, ia = 0, ib = 0; i < out.length; i++) {
-    out[i] = a[ia] * b[ib];
-    for (let d = rank - 1; d >= 0; d--) {
-      ia += aStep[d];
-      ib += bStep[d];
-      if (++index[d] < outShape[d]) break;
-      ia -= aStep[d] * outShape[d];
-      ib -= bStep[d] * outShape[d];
-      index[d] = 0;
-    }
-  }
+  broadcastAdd: broadcastHelper("broadcastAdd"),
+  broadcastSub: broadcastHelper("broadcastSub"),
+  broadcastMul: broadcastHelper("broadcastMul"),
+  broadcastDiv: broadcastHelper("broadcastDiv"),
+  // The formula of the reference interpreter's erf (src/ir/ops/activation.ts), so that gelu agrees with it.
+  erf: `/** The error function, to about 1.2e-7 (Numerical Recipes' Chebyshev fit of erfc, §6.2). */
+function erf(x) {
+  const z = Math.abs(x);
+  const t = 1 / (1 + 0.5 * z);
+  const r = t * Math.exp(-z * z - 1.26551223 + t * (1.00002368 + t * (0.37409196 + t * (0.09678418 +
+    t * (-0.18628806 + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))));
+  return x >= 0 ? 1 - r : r - 1;
 }`,
 };
 

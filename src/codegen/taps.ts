@@ -69,16 +69,19 @@ export function knownZeros(graph: Graph): Map<string, ZeroFlags> {
 }
 
 /**
- * The taps (i, j) of an HWIO kernel that may be nonzero, row-major. A tap is dead when every kernel[i, j, :, :] is
- * known zero, in the kernel itself or in a mask broadcast onto it left-aligned (`maskShape` as given to
- * masked_conv2d: [kh, kw], [kh, kw, in] or [kh, kw, in, out]).
+ * The taps (i, j) of an HWIO kernel that may be nonzero, row-major. A tap is dead when every kernel[i, j, :, o] is
+ * known zero for the out channels o in `outChannels` (all by default), in the kernel itself or in a mask broadcast
+ * onto it left-aligned (`maskShape` as given to masked_conv2d: [kh, kw], [kh, kw, in] or [kh, kw, in, out]).
+ * The range lets a grouped conv ask about one group's out channels.
  */
 export function liveTaps(
   kernelShape: readonly number[],
   kernelZeros: ZeroFlags | undefined,
   mask?: { readonly shape: readonly number[]; readonly zeros: ZeroFlags | undefined },
+  outChannels?: readonly [from: number, to: number],
 ): [number, number][] {
   const [kh, kw, ci, co] = kernelShape as [number, number, number, number];
+  const [oFrom, oTo] = outChannels ?? [0, co];
   const ms = mask ? (maskAsKernelShape(mask.shape) as number[]) : [kh, kw, 1, 1];
   const mst = stridesOf(ms);
   const live: [number, number][] = [];
@@ -86,7 +89,7 @@ export function liveTaps(
     for (let j = 0; j < kw; j++) {
       let alive = false;
       for (let c = 0; c < ci && !alive; c++) {
-        for (let o = 0; o < co && !alive; o++) {
+        for (let o = oFrom; o < oTo && !alive; o++) {
           const k = ((i * kw + j) * ci + c) * co + o;
           const m = i * mst[0]! + j * mst[1]! + (ms[2] === 1 ? 0 : c * mst[2]!) + (ms[3] === 1 ? 0 : o);
           alive = !kernelZeros?.[k] && !mask?.zeros?.[m];

@@ -23,7 +23,6 @@ export interface TensorFile {
 
 /** The largest number of values one tensor in a file may hold (1 Gi values = 4 GiB as float32). */
 export const MAX_TENSOR_VALUES = 2 ** 30;
-const FLOAT32_MAX = 3.4028234663852886e38;
 
 function nodeSpan(source: Source, n: JsonNode): Span {
   return span(source, n.offset, n.offset + n.length);
@@ -93,7 +92,7 @@ function readEntry(source: Source, keyNode: JsonNode, value: JsonNode, ds: Diagn
       return undefined;
     }
     const x = v.value as number;
-    if (!Number.isFinite(x) || Math.abs(x) > FLOAT32_MAX) {
+    if (!Number.isFinite(Math.fround(x))) {
       const text = source.text.slice(v.offset, v.offset + v.length);
       ds.push(error("MC5015", `tensor '${name}': value ${i} (${text}) is not a finite float32`, nodeSpan(source, v)));
       return undefined;
@@ -103,10 +102,36 @@ function readEntry(source: Source, keyNode: JsonNode, value: JsonNode, ds: Diagn
   return { name, shape, data, at: { key: keySpan, shape: nodeSpan(source, shapeNode), data: nodeSpan(source, dataNode) } };
 }
 
+/** A tensors file is at most an object of objects of lists: deeper nesting is refused before parsing. */
+const MAX_JSON_NESTING = 64;
+
+/** Where brackets first nest deeper than the limit (strings skipped), or -1. */
+function tooDeep(text: string): number {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 92) i++;
+      else if (c === 34) inString = false;
+    } else if (c === 34) inString = true;
+    else if (c === 91 || c === 123) {
+      if (++depth > MAX_JSON_NESTING) return i;
+    } else if (c === 93 || c === 125) depth--;
+  }
+  return -1;
+}
+
 /** Parses and checks a tensors file; every problem is reported with its position. */
 export function readTensorFile(source: Source): Result<TensorFile> {
+  const deep = tooDeep(source.text);
+  if (deep >= 0) {
+    return failed([error("MC5011", `brackets nest more than ${MAX_JSON_NESTING} deep; a tensors file is {"name": {"shape": [...], "data": [...]}}`, span(source, deep, deep + 1))]);
+  }
   const parseErrors: ParseError[] = [];
-  const root = parseTree(source.text, parseErrors, { disallowComments: true, allowTrailingComma: false });
+  // A byte-order mark is not JSON, but editors write one; skip it (offsets stay those of the file).
+  const text = source.text.charCodeAt(0) === 0xfeff ? " " + source.text.slice(1) : source.text;
+  const root = parseTree(text, parseErrors, { disallowComments: true, allowTrailingComma: false });
   if (parseErrors.length > 0 || !root) {
     const ds = parseErrors.map((e) =>
       error("MC5011", `this is not valid JSON: ${printParseErrorCode(e.error).replace(/([a-z])([A-Z])/g, "$1 $2").toLowerCase()}`, span(source, e.offset, e.offset + Math.max(e.length, 1))),

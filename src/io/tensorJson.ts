@@ -1,13 +1,14 @@
 // Writes tensors as the JSON that mconv reads: `{ "name": { "shape": [...], "data": [...] } }`, one tensor per
-// line, float32 values in their shortest exact spelling. JSON has no NaN or Infinity: those are written as the
-// strings "NaN", "Infinity" and "-Infinity" so that nothing is lost or silently changed.
+// line, float32 values in their shortest exact spelling, -0 kept. JSON has no NaN or Infinity: outputs that hold
+// them are written as the strings "NaN", "Infinity" and "-Infinity" rather than silently as null or a number
+// (mconv refuses them as inputs: a tensors file holds finite values).
 
 import { formatNumber } from "../ir/text/print.js";
 
 function jsonNumber(v: number): string {
   if (Number.isNaN(v)) return '"NaN"';
   if (!Number.isFinite(v)) return v > 0 ? '"Infinity"' : '"-Infinity"';
-  return Object.is(v, -0) ? "0" : formatNumber(v);
+  return formatNumber(v);
 }
 
 export function formatTensorJson(tensors: Readonly<Record<string, { shape: readonly number[]; data: ArrayLike<number> }>>): string {

@@ -1,5 +1,5 @@
 // Facts about a graph that passes and backends share: which values are known before the first call
-// (load-time: computed from params and constants only) and who uses each value.
+// (load-time: computed from params and constants only).
 
 import type { Graph } from "./node.js";
 
@@ -14,13 +14,4 @@ export function loadTimeValues(graph: Graph): Set<string> {
     if (node.operands.every((o) => known.has(o))) known.add(node.name);
   }
   return known;
-}
-
-/** For each value, how many operand slots and outputs use it. */
-export function useCounts(graph: Graph): Map<string, number> {
-  const uses = new Map<string, number>();
-  const use = (name: string) => uses.set(name, (uses.get(name) ?? 0) + 1);
-  for (const node of graph.nodes) node.operands.forEach(use);
-  for (const out of graph.outputs) use(out.value);
-  return uses;
 }

@@ -4,9 +4,9 @@
 
 import { type Diagnostic, type Result, type Span, error, failed, hasErrors, ok } from "../diagnostics.js";
 import type { AnyNode, Conv2dAttrs, Graph, GraphOutput, Node, OpAttrs, OpKind } from "./node.js";
-import { isProblem } from "./ops/def.js";
+import { acceptsOperandCount, isProblem } from "./ops/def.js";
 import { opDef } from "./registry.js";
-import { type Dim, type TensorType, tensorType } from "./types.js";
+import { type Dim, MAX_ELEMENTS, type TensorType, formatShape, knownElements, tensorType } from "./types.js";
 
 /** A handle on a value made by a builder. `valid` is false after an error: using it adds no new reports. */
 export interface Value {
@@ -23,10 +23,31 @@ export interface NodeOptions {
   readonly span?: Span;
 }
 
-/** conv2d defaults as in Keras: strides 1, dilations 1, padding valid. */
-export const defaultConv2dAttrs: Conv2dAttrs = { strides: [1, 1], dilations: [1, 1], padding: "valid" };
+/** conv2d defaults as in Keras: strides 1, dilations 1, padding valid, one group. */
+export const defaultConv2dAttrs: Conv2dAttrs = { strides: [1, 1], dilations: [1, 1], padding: "valid", groups: 1 };
 
 const POISON_TYPE: TensorType = tensorType([]);
+
+/** Constant data this module copied in: nodes share it freely, since nothing outside can reach it to mutate it. */
+const ownedData = new WeakSet<Float32Array>();
+
+/**
+ * A private, frozen copy of a node's attributes, so that a caller changing its own arrays afterwards cannot change
+ * the graph (nodes are immutable). Constant data is copied once and then shared between graphs.
+ */
+function ownAttrs<T>(attrs: T): T {
+  const copy: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(attrs as Record<string, unknown>)) {
+    if (value instanceof Float32Array) {
+      const data = ownedData.has(value) ? value : Float32Array.from(value);
+      ownedData.add(data);
+      copy[key] = data;
+    } else {
+      copy[key] = Array.isArray(value) ? Object.freeze([...value]) : value;
+    }
+  }
+  return Object.freeze(copy) as T;
+}
 
 export class GraphBuilder {
   readonly diagnostics: Diagnostic[] = [];
@@ -46,8 +67,9 @@ export class GraphBuilder {
   /** Adds one node of any op. The typed helpers below are shorthands for this. */
   add<K extends OpKind>(op: K, operands: readonly Value[], attrs: OpAttrs[K], opts: NodeOptions = {}): Value {
     const def = opDef(op);
-    if (operands.length !== def.operands.length) {
-      return this.fail("MC2012", `${op} takes ${def.operands.length} operands (${def.operands.join(", ")}), got ${operands.length}`, opts);
+    if (!acceptsOperandCount(def, operands.length)) {
+      const wanted = def.variadic ? `one or more ${def.operands[0]}` : `${def.operands.length} operands (${def.operands.join(", ")})`;
+      return this.fail("MC2012", `${op} takes ${wanted}, got ${operands.length}`, opts);
     }
     for (const v of operands) {
       if (!v.valid) return this.poison(opts);
@@ -57,12 +79,17 @@ export class GraphBuilder {
     }
     const name = this.claim(opts, op);
     if (name === undefined) return this.poison(opts);
+    const owned = ownAttrs(attrs);
     const type = def.infer(
       operands.map((v) => v.type),
-      attrs,
+      owned,
     );
     if (isProblem(type)) return this.fail(type.code, type.message, opts);
-    const node = { name, op, operands: operands.map((v) => v.name), attrs, type, span: opts.span } as Node<K>;
+    const size = knownElements(type.shape);
+    if (size > MAX_ELEMENTS) {
+      return this.fail("MC2040", `${op} would make a tensor ${formatShape(type.shape)} of ${size} elements, more than the limit of ${MAX_ELEMENTS}`, opts);
+    }
+    const node = Object.freeze({ name, op, operands: Object.freeze(operands.map((v) => v.name)), attrs: owned, type, span: opts.span }) as Node<K>;
     this.nodes.push(node as AnyNode);
     this.byName.set(name, node as AnyNode);
     return { name, type, valid: true };
@@ -77,7 +104,7 @@ export class GraphBuilder {
   }
 
   constant(shape: readonly Dim[], data: ArrayLike<number>, opts: NodeOptions = {}): Value {
-    return this.add("constant", [], { shape: [...shape], data: Float32Array.from(data) }, opts);
+    return this.add("constant", [], { shape: [...shape], data: data instanceof Float32Array ? data : Float32Array.from(data) }, opts);
   }
 
   conv2d(x: Value, kernel: Value, attrs: Partial<Conv2dAttrs> = {}, opts: NodeOptions = {}): Value {
@@ -116,6 +143,14 @@ export class GraphBuilder {
   /** Marks a value as a model output under `name`. */
   output(name: string, value: Value, opts: { span?: Span } = {}): void {
     if (!value.valid) return;
+    if (this.byName.get(value.name)?.type !== value.type) {
+      this.diagnostics.push(error("MC2012", `output '${name}': %${value.name} does not come from this builder`, opts.span));
+      return;
+    }
+    if (name.length === 0) {
+      this.diagnostics.push(error("MC2001", "an output name must not be empty", opts.span));
+      return;
+    }
     const prior = this.outputs.find((o) => o.name === name);
     if (prior) {
       this.diagnostics.push(

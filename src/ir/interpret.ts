@@ -25,7 +25,7 @@ export class FeedError extends Error {
 }
 
 /** Binds symbolic dimensions against a fed shape, checking every known one. */
-export function bindShape(
+function bindShape(
   what: string,
   declared: readonly Dim[],
   given: readonly number[],

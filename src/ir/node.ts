@@ -11,7 +11,21 @@ export interface Conv2dAttrs {
   /** [vertical, horizontal] spacing between kernel taps. */
   readonly dilations: readonly [number, number];
   readonly padding: Padding;
+  /**
+   * Input and output channels split into this many contiguous blocks; block g of the output sees block g of the
+   * input only. The kernel is then [kh, kw, in / groups, out] (TensorFlow's layout); depthwise is groups = in.
+   */
+  readonly groups: number;
 }
+
+/** Windows of max_pool and avg_pool over NHWC inputs. */
+export interface PoolAttrs {
+  readonly window: readonly [number, number];
+  readonly strides: readonly [number, number];
+  readonly padding: "valid" | "same";
+}
+
+type NoAttrs = Record<string, never>;
 
 /** The attributes of every op, by op name. A new op starts here; the registry then demands its rules. */
 export interface OpAttrs {
@@ -24,12 +38,40 @@ export interface OpAttrs {
   conv2d: Conv2dAttrs;
   /** conv2d(x, kernel ⊙ mask) with the mask broadcast left-aligned onto the kernel; the mask is fed at run time. */
   masked_conv2d: Conv2dAttrs;
-  mul: Record<string, never>;
+  /** The transpose (gradient) of conv2d: kernel [kh, kw, out, in] as in TensorFlow and Keras Conv2DTranspose. */
+  conv2d_transpose: { readonly strides: readonly [number, number]; readonly padding: "valid" | "same" };
+  /** x [..., in] · kernel [in, out]. */
+  dense: NoAttrs;
+  add: NoAttrs;
+  sub: NoAttrs;
+  mul: NoAttrs;
+  div: NoAttrs;
   reshape: { readonly shape: readonly Dim[] };
-  bias_add: Record<string, never>;
-  relu: Record<string, never>;
-  tanh: Record<string, never>;
-  sigmoid: Record<string, never>;
+  /** Joins its operands along an axis. */
+  concat: { readonly axis: number };
+  /** `size` elements from `begin` along one axis. */
+  slice: { readonly axis: number; readonly begin: number; readonly size: number };
+  /** `pads` holds [before, after] for every axis, flattened; new elements take `value`. */
+  pad: { readonly pads: readonly number[]; readonly value: number };
+  /** Nearest-neighbour upsampling of an NHWC tensor by whole factors [height, width]. */
+  upsample: { readonly factors: readonly [number, number] };
+  max_pool: PoolAttrs;
+  /** Averages over the window's pixels inside the input (padding is not counted, as in TensorFlow). */
+  avg_pool: PoolAttrs;
+  /** Inference batch normalization over the last axis: (x − mean) / sqrt(variance + epsilon) · gamma + beta. */
+  batch_norm: { readonly epsilon: number };
+  bias_add: NoAttrs;
+  relu: NoAttrs;
+  tanh: NoAttrs;
+  sigmoid: NoAttrs;
+  leaky_relu: { readonly alpha: number };
+  elu: { readonly alpha: number };
+  /** The exact GELU, x · Φ(x) with the normal CDF (Keras' default, approximate=False). */
+  gelu: NoAttrs;
+  /** Clamps every element into [min, max]. */
+  clamp: { readonly min: number; readonly max: number };
+  softmax: { readonly axis: number };
+  log_softmax: { readonly axis: number };
 }
 
 export type OpKind = keyof OpAttrs;
@@ -61,15 +103,6 @@ export interface Graph {
   readonly name: string;
   readonly nodes: readonly AnyNode[];
   readonly outputs: readonly GraphOutput[];
-}
-
-export function isOp<K extends OpKind>(node: AnyNode, op: K): node is Extract<AnyNode, { op: K }> {
-  return node.op === op;
-}
-
-/** name → node, for look-ups by operand. */
-export function nodeMap(graph: Graph): ReadonlyMap<string, AnyNode> {
-  return new Map(graph.nodes.map((n) => [n.name, n]));
 }
 
 export function inputsOf(graph: Graph): Extract<AnyNode, { op: "input" }>[] {

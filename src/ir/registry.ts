@@ -3,9 +3,13 @@
 
 import type { OpKind } from "./node.js";
 import type { OpDef } from "./ops/def.js";
+import { elu, gelu, leaky_relu, log_softmax, softmax } from "./ops/activation.js";
 import { conv2d, masked_conv2d } from "./ops/conv.js";
-import { bias_add, mul, relu, sigmoid, tanh } from "./ops/elementwise.js";
-import { reshape } from "./ops/shape.js";
+import { conv2d_transpose } from "./ops/conv_transpose.js";
+import { add, bias_add, clamp, div, mul, relu, sigmoid, sub, tanh } from "./ops/elementwise.js";
+import { batch_norm, dense } from "./ops/linear.js";
+import { avg_pool, max_pool } from "./ops/pool.js";
+import { concat, pad, reshape, slice, upsample } from "./ops/shape.js";
 import { constant, input, param } from "./ops/source.js";
 
 export const opDefs: { readonly [K in OpKind]: OpDef<K> } = {
@@ -14,12 +18,30 @@ export const opDefs: { readonly [K in OpKind]: OpDef<K> } = {
   constant,
   conv2d,
   masked_conv2d,
+  conv2d_transpose,
+  dense,
+  add,
+  sub,
   mul,
+  div,
   reshape,
+  concat,
+  slice,
+  pad,
+  upsample,
+  max_pool,
+  avg_pool,
+  batch_norm,
   bias_add,
   relu,
   tanh,
   sigmoid,
+  leaky_relu,
+  elu,
+  gelu,
+  clamp,
+  softmax,
+  log_softmax,
 };
 
 export function isOpKind(name: string): name is OpKind {

@@ -32,22 +32,33 @@ export function formatType(t: TensorType): string {
   return `${t.dtype}[${t.shape.map(formatDim).join(",")}]`;
 }
 
-export function sameDim(a: Dim, b: Dim): boolean {
-  return a === b;
-}
-
 export function sameShape(a: readonly Dim[], b: readonly Dim[]): boolean {
   return a.length === b.length && a.every((d, i) => d === b[i]);
 }
 
-/** Product of the known dimensions, or undefined when a symbol takes part. */
-export function knownSize(shape: readonly Dim[]): number | undefined {
+/**
+ * The most elements one tensor may hold: JavaScript's typed arrays and tfjs index with 32-bit integers. Shapes are
+ * checked against it when the graph is built, before anything is allocated.
+ */
+export const MAX_ELEMENTS = 2 ** 31 - 1;
+
+/** Product of the known dimensions (symbols count as 1): the least a tensor of this shape can hold. */
+export function knownElements(shape: readonly Dim[]): number {
   let n = 1;
-  for (const d of shape) {
-    if (typeof d !== "number") return undefined;
-    n *= d;
-  }
+  for (const d of shape) if (typeof d === "number") n *= d;
   return n;
+}
+
+/** Why a declared shape is not one mconv can hold, or undefined: sizes are whole numbers ≥ 1, or names. */
+export function shapeProblemText(shape: readonly Dim[]): string | undefined {
+  for (const d of shape) {
+    if (typeof d === "string" ? !/^[A-Za-z_][A-Za-z0-9_]*$/.test(d) : !Number.isInteger(d) || d < 1) {
+      return `a dimension is a whole number ≥ 1 or a name, got ${typeof d === "string" ? JSON.stringify(d) : String(d)} in ${formatShape(shape)}`;
+    }
+  }
+  const n = knownElements(shape);
+  if (n > MAX_ELEMENTS) return `${formatShape(shape)} holds ${n} elements, more than the limit of ${MAX_ELEMENTS}`;
+  return undefined;
 }
 
 /** Every dimension known (no symbols). */

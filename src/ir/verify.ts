@@ -4,7 +4,7 @@
 
 import { type Diagnostic, error } from "../diagnostics.js";
 import type { Graph } from "./node.js";
-import { isProblem } from "./ops/def.js";
+import { acceptsOperandCount, isProblem } from "./ops/def.js";
 import { isOpKind, opDef } from "./registry.js";
 import { formatType, sameShape } from "./types.js";
 
@@ -19,7 +19,7 @@ export function verifyGraph(graph: Graph): Diagnostic[] {
     }
     if (types.has(node.name)) ds.push(error("MC3001", `${at} is defined twice`, node.span));
     const def = opDef(node.op);
-    if (node.operands.length !== def.operands.length) {
+    if (!acceptsOperandCount(def, node.operands.length)) {
       ds.push(error("MC3001", `${at}: ${node.op} takes ${def.operands.length} operands, has ${node.operands.length}`, node.span));
       continue;
     }

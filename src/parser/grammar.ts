@@ -1,15 +1,19 @@
-// The .mconv grammar as a chevrotain CstParser: rules only, no embedded actions, error recovery on. Also the typed
-// shapes of its parse-tree nodes and the syntax-error wording. Meaning is given by lower.ts; entry is parse.ts.
+// The .mconv grammar as a chevrotain CstParser: rules only, no embedded actions, error recovery on; and the
+// syntax-error wording. The node shapes are in cst.ts, meaning is given by lower.ts; entry is parse.ts.
 //
+//   file       := (model | block)*                                      one model, checked by syntax.ts
 //   model      := 'model' NAME '{' (statement | ';')* '}'
-//   statement  := inputDecl | maskDecl | outputDecl | assignment
+//   block      := 'block' NAME '(' (param (',' param)*)? ')' '{' (statement | ';')* '}'     param := NAME ('=' expr)?
+//   statement  := inputDecl | maskDecl | outputDecl | returnStmt | assignment
 //   inputDecl  := 'input' NAME ':' NAME '[' dim (',' dim)* ']'          dim := NUMBER | NAME
-//   maskDecl   := 'mask' NAME '=' list                                   list := '[' element (',' element)* ']'
-//   outputDecl := 'output' NAME (',' NAME)*                              element := NUMBER | list
-//   assignment := NAME '=' NAME '(' (argument (',' argument)*)? ')'
-//   argument   := ((NAME | 'mask') '=')? value                           value := NUMBER | NAME | list
+//   maskDecl   := 'mask' NAME '=' expr
+//   outputDecl := 'output' NAME (',' NAME)*
+//   returnStmt := 'return' expr (',' expr)*
+//   assignment := NAME (',' NAME)* '=' ('repeat' (NUMBER | NAME))? NAME '(' arguments? ')'
+//   arguments  := argument (',' argument)*                              argument := ((NAME | 'mask') '=')? expr
+//   expr       := NUMBER | STRING | list | NAME ('(' arguments? ')')?   list := '[' expr (',' expr)* ']'
 
-import { CstParser, type CstNode, type IParserErrorMessageProvider, type IToken, type TokenType } from "chevrotain";
+import { CstParser, type IParserErrorMessageProvider, type IToken, type TokenType } from "chevrotain";
 import { closest } from "./spelling.js";
 import * as t from "./tokens.js";
 
@@ -19,14 +23,41 @@ export class MconvParser extends CstParser {
     this.performSelfAnalysis();
   }
 
+  readonly file = this.RULE("file", () => {
+    this.MANY(() => this.OR([{ ALT: () => this.SUBRULE(this.model) }, { ALT: () => this.SUBRULE(this.block) }]));
+  });
+
   readonly model = this.RULE("model", () => {
     this.CONSUME(t.Model);
     this.CONSUME(t.Identifier, { LABEL: "name" });
     this.CONSUME(t.LCurly);
-    this.MANY(() =>
-      this.OR([{ ALT: () => this.SUBRULE(this.statement) }, { ALT: () => this.CONSUME(t.Semicolon) }]),
-    );
+    this.MANY(() => this.OR([{ ALT: () => this.SUBRULE(this.statement) }, { ALT: () => this.CONSUME(t.Semicolon) }]));
     this.CONSUME(t.RCurly);
+  });
+
+  readonly block = this.RULE("block", () => {
+    this.CONSUME(t.Block);
+    this.CONSUME(t.Identifier, { LABEL: "name" });
+    this.CONSUME(t.LParen);
+    this.OPTION(() => {
+      this.SUBRULE(this.param);
+      this.MANY(() => {
+        this.CONSUME(t.Comma);
+        this.SUBRULE2(this.param);
+      });
+    });
+    this.CONSUME(t.RParen);
+    this.CONSUME(t.LCurly);
+    this.MANY2(() => this.OR([{ ALT: () => this.SUBRULE(this.statement) }, { ALT: () => this.CONSUME(t.Semicolon) }]));
+    this.CONSUME(t.RCurly);
+  });
+
+  readonly param = this.RULE("param", () => {
+    this.CONSUME(t.Identifier, { LABEL: "name" });
+    this.OPTION(() => {
+      this.CONSUME(t.Equals);
+      this.SUBRULE(this.expr);
+    });
   });
 
   readonly statement = this.RULE("statement", () => {
@@ -34,6 +65,7 @@ export class MconvParser extends CstParser {
       { ALT: () => this.SUBRULE(this.inputDecl) },
       { ALT: () => this.SUBRULE(this.maskDecl) },
       { ALT: () => this.SUBRULE(this.outputDecl) },
+      { ALT: () => this.SUBRULE(this.returnStmt) },
       { ALT: () => this.SUBRULE(this.assignment) },
     ]);
   });
@@ -60,21 +92,7 @@ export class MconvParser extends CstParser {
     this.CONSUME(t.Mask);
     this.CONSUME(t.Identifier, { LABEL: "name" });
     this.CONSUME(t.Equals);
-    this.SUBRULE(this.list);
-  });
-
-  readonly list = this.RULE("list", () => {
-    this.CONSUME(t.LBracket);
-    this.SUBRULE(this.element);
-    this.MANY(() => {
-      this.CONSUME(t.Comma);
-      this.SUBRULE2(this.element);
-    });
-    this.CONSUME(t.RBracket);
-  });
-
-  readonly element = this.RULE("element", () => {
-    this.OR([{ ALT: () => this.CONSUME(t.NumberLiteral) }, { ALT: () => this.SUBRULE(this.list) }]);
+    this.SUBRULE(this.expr);
   });
 
   readonly outputDecl = this.RULE("outputDecl", () => {
@@ -86,19 +104,41 @@ export class MconvParser extends CstParser {
     });
   });
 
+  readonly returnStmt = this.RULE("returnStmt", () => {
+    this.CONSUME(t.Return);
+    this.SUBRULE(this.expr);
+    this.MANY(() => {
+      this.CONSUME(t.Comma);
+      this.SUBRULE2(this.expr);
+    });
+  });
+
   readonly assignment = this.RULE("assignment", () => {
     this.CONSUME(t.Identifier, { LABEL: "name" });
-    this.CONSUME(t.Equals);
-    this.CONSUME2(t.Identifier, { LABEL: "op" });
-    this.CONSUME(t.LParen);
-    this.OPTION(() => {
-      this.SUBRULE(this.argument);
-      this.MANY(() => {
-        this.CONSUME(t.Comma);
-        this.SUBRULE2(this.argument);
-      });
+    this.MANY(() => {
+      this.CONSUME(t.Comma);
+      this.CONSUME2(t.Identifier, { LABEL: "name" });
     });
+    this.CONSUME(t.Equals);
+    this.OPTION(() => {
+      this.CONSUME(t.Repeat);
+      this.OR([
+        { ALT: () => this.CONSUME(t.NumberLiteral, { LABEL: "count" }) },
+        { ALT: () => this.CONSUME3(t.Identifier, { LABEL: "count" }) },
+      ]);
+    });
+    this.CONSUME4(t.Identifier, { LABEL: "op" });
+    this.CONSUME(t.LParen);
+    this.OPTION2(() => this.SUBRULE(this.arguments));
     this.CONSUME(t.RParen);
+  });
+
+  readonly arguments = this.RULE("arguments", () => {
+    this.SUBRULE(this.argument);
+    this.MANY(() => {
+      this.CONSUME(t.Comma);
+      this.SUBRULE2(this.argument);
+    });
   });
 
   readonly argument = this.RULE("argument", () => {
@@ -109,50 +149,55 @@ export class MconvParser extends CstParser {
       ]);
       this.CONSUME(t.Equals);
     });
-    this.SUBRULE(this.value);
+    this.SUBRULE(this.expr);
   });
 
-  readonly value = this.RULE("value", () => {
+  readonly expr = this.RULE("expr", () => {
     this.OR([
       { ALT: () => this.CONSUME(t.NumberLiteral) },
-      { ALT: () => this.CONSUME(t.Identifier) },
+      { ALT: () => this.CONSUME(t.StringLiteral) },
       { ALT: () => this.SUBRULE(this.list) },
+      {
+        ALT: () => {
+          this.CONSUME(t.Identifier);
+          this.OPTION(() => {
+            this.CONSUME(t.LParen);
+            this.OPTION2(() => this.SUBRULE(this.arguments));
+            this.CONSUME(t.RParen);
+          });
+        },
+      },
     ]);
+  });
+
+  readonly list = this.RULE("list", () => {
+    this.CONSUME(t.LBracket);
+    this.SUBRULE(this.expr);
+    this.MANY(() => {
+      this.CONSUME(t.Comma);
+      this.SUBRULE2(this.expr);
+    });
+    this.CONSUME(t.RBracket);
   });
 }
 
-// The children of each rule's node. With recovery a node may lack parts, so every field is optional; lower.ts
-// only visits trees of error-free parses.
-type Tokens = IToken[] | undefined;
-type Nodes<C> = (CstNode & { children: C })[] | undefined;
-export type Cst<C> = CstNode & { children: C };
-
-export interface ModelChildren { name: Tokens; statement: Nodes<StatementChildren>; Semicolon: Tokens; RCurly: Tokens }
-export interface StatementChildren {
-  inputDecl: Nodes<InputDeclChildren>;
-  maskDecl: Nodes<MaskDeclChildren>;
-  outputDecl: Nodes<OutputDeclChildren>;
-  assignment: Nodes<AssignmentChildren>;
-}
-export interface InputDeclChildren { name: Tokens; dtype: Tokens; dim: Nodes<DimChildren> }
-export interface DimChildren { NumberLiteral: Tokens; Identifier: Tokens }
-export interface MaskDeclChildren { name: Tokens; list: Nodes<ListChildren> }
-export interface ListChildren { element: Nodes<ElementChildren> }
-export interface ElementChildren { NumberLiteral: Tokens; list: Nodes<ListChildren> }
-export interface OutputDeclChildren { Identifier: Tokens }
-export interface AssignmentChildren { name: Tokens; op: Tokens; argument: Nodes<ArgumentChildren> }
-export interface ArgumentChildren { name: Tokens; value: Nodes<ValueChildren> }
-export interface ValueChildren { NumberLiteral: Tokens; Identifier: Tokens; list: Nodes<ListChildren> }
+const STATEMENTS = "a statement (input, mask, output or 'name = op(...)')";
+const VALUE = "a number, a name, a list such as [3, 3] or a call such as causal(3, type=A)";
 
 /**
  * What a syntax error expected, in the user's words, keyed by `rule:token` or `rule` (the found token is added by
  * syntax.ts). Lines after the first become notes.
  */
-const EXPECTED: Record<string, string | ((previous: IToken) => string)> = {
-  "model:Model": "expected 'model Name {' at the start of the file",
+const EXPECTED: Record<string, string | ((previous: IToken, found?: IToken) => string)> = {
   "model:Identifier": "expected the model's name after 'model'",
   "model:LCurly": "expected '{' after the model's name",
-  "model:RCurly": "expected a statement (input, mask, output or 'name = op(...)') or '}' to end the model",
+  "model:RCurly": `expected ${STATEMENTS} or '}' to end the model`,
+  "block:Identifier": "expected the block's name after 'block'",
+  "block:LParen": "expected '(' and the block's parameters after its name, as in 'block residual(x, channels) {'",
+  "block:RParen": (p) => (p.tokenType === t.LParen ? "expected a parameter name or ')' after '('" : "expected ')' or ',' after a parameter"),
+  "block:LCurly": "expected '{' after the block's parameters",
+  "block:RCurly": `expected ${STATEMENTS.replace("output", "return")} or '}' to end the block`,
+  "param:Identifier": "expected a parameter name after ','",
   "inputDecl:Identifier": (p) =>
     p.tokenType === t.Colon ? "expected an element type after ':', as in 'f32[1, 4, 4, 3]'" : "expected a name after 'input'",
   "inputDecl:Colon": "expected ':' and a type after the input's name, as in 'input x: f32[1, 4, 4, 3]'",
@@ -160,40 +205,59 @@ const EXPECTED: Record<string, string | ((previous: IToken) => string)> = {
   "inputDecl:RBracket": "expected ']' or ',' after a dimension",
   dim: "expected a dimension: a whole number, or a name such as N for a size given at run time",
   "maskDecl:Identifier": "expected a name after 'mask'",
-  "maskDecl:Equals": "expected '=' and a list after the mask's name, as in 'mask m = [[1, 0], [0, 1]]'",
-  "list:LBracket": "expected a list after '=', as in '[[1, 0], [0, 1]]'",
+  "maskDecl:Equals": "expected '=' and a mask after the mask's name, as in 'mask m = [[1, 0], [0, 1]]' or 'mask m = causal(3, type=A)'",
   "list:RBracket": "expected ']' or ',' after a value in a list",
-  element: "expected a number or '[' in a list",
   "outputDecl:Identifier": (p) => `expected a name after '${p.image}'`,
   "assignment:Equals": (p) => {
     const keyword = closest(p.image, t.KEYWORDS);
     const expectation = `expected '=' after '${p.image}', as in '${p.image} = conv2d(x, ...)'`;
     return keyword ? `${expectation}\nif '${p.image}' starts a declaration, did you mean '${keyword}'?` : expectation;
   },
-  "assignment:Identifier": "expected an op name after '=', as in 'conv2d(x, filters=8, kernel=3)'",
+  "assignment:Identifier": (p, found) => {
+    if (p.tokenType === t.Comma) return "expected a name after ',', as in 'y, m = partial_conv2d(x, m, ...)'";
+    if (p.tokenType === t.Identifier && found?.tokenType === t.LParen) {
+      return `expected a repeat count before '${p.image}', as in 'repeat 15 ${p.image}(...)'`;
+    }
+    if (p.tokenType === t.Repeat || p.tokenType === t.NumberLiteral || p.tokenType === t.Identifier) {
+      return "expected a block or op call after the repeat count, as in 'r = repeat 15 residual(x, channels=64)'";
+    }
+    return "expected an op name after '=', as in 'conv2d(x, filters=8, kernel=3)'";
+  },
+  assignment: "expected a repeat count after 'repeat': a whole number, as in 'repeat 15 residual(x)'",
   "assignment:LParen": (p) => `expected '(' and the arguments after '${p.image}'`,
   "assignment:RParen": (p) =>
     p.tokenType === t.LParen ? "expected an argument or ')' after '('" : "expected ')' or ',' after an argument",
-  value: (p) =>
-    p.tokenType === t.Equals
-      ? "expected a value after '=': a number, a name or a list such as [3, 3]"
-      : "expected an argument: a name, a number, a list or 'name=value'",
+  "expr:RParen": (p) =>
+    p.tokenType === t.LParen ? "expected an argument or ')' after '('" : "expected ')' or ',' after an argument",
+  expr: (p) => {
+    if (p.tokenType === t.Equals) return `expected a value after '=': ${VALUE}`;
+    if (p.tokenType === t.Return) return "expected a value after 'return', as in 'return y'";
+    if (p.tokenType === t.LBracket) return "expected a number or '[' in a list";
+    return `expected an argument: ${VALUE}, or 'name=value'`;
+  },
 };
 
-function expected(key: string, fallback: string, previous: IToken): string {
+function expected(key: string, fallback: string, previous: IToken, found?: IToken): string {
   const m = EXPECTED[key];
   if (m === undefined) return fallback;
-  return typeof m === "string" ? m : m(previous);
+  return typeof m === "string" ? m : m(previous, found);
 }
 
 function label(tokenType: TokenType): string {
   return typeof tokenType.LABEL === "string" ? tokenType.LABEL : tokenType.name;
 }
 
+/** What the top level expected when it found `found`: a model or a block. */
+function topLevel(found: IToken): string {
+  return [t.Input, t.Mask, t.Output, t.Return, t.Identifier].includes(found.tokenType)
+    ? "expected 'model Name {' or 'block name(...) {'; statements go inside a model or a block"
+    : "expected 'model Name {' or 'block name(...) {'";
+}
+
 const errorMessageProvider: IParserErrorMessageProvider = {
-  buildMismatchTokenMessage: ({ expected: e, previous, ruleName }) =>
-    expected(`${ruleName}:${e.name}`, `expected ${label(e)}`, previous),
-  buildNotAllInputParsedMessage: () => "expected the end of the file after the model's closing '}'; a file holds one model",
+  buildMismatchTokenMessage: ({ expected: e, actual, previous, ruleName }) =>
+    ruleName === "file" ? topLevel(actual) : expected(`${ruleName}:${e.name}`, `expected ${label(e)}`, previous, actual),
+  buildNotAllInputParsedMessage: ({ firstRedundant }) => topLevel(firstRedundant),
   buildNoViableAltMessage: ({ previous, ruleName, expectedPathsPerAlt }) => {
     const firsts = [...new Set(expectedPathsPerAlt.flatMap((alt) => alt.map((path) => label(path[0]!))))];
     return expected(ruleName, `expected ${firsts.join(" or ")}`, previous);

@@ -3,19 +3,24 @@
 
 import { type Result, type Source, error, failed, span } from "../diagnostics.js";
 import type { Graph } from "../ir/node.js";
-import { lowerModel } from "./lower.js";
+import { type ParseOptions, lowerFile } from "./lower.js";
 import { parseSyntax } from "./syntax.js";
+
+export type { ParseOptions } from "./lower.js";
 
 /** Larger files are refused rather than slowly chewed through (10 MB of text parses in a few seconds). */
 export const MAX_SOURCE_CHARS = 10 * 1024 * 1024;
 
-/** Parses a .mconv model into a graph, or reports every problem found. */
-export function parseModel(source: Source): Result<Graph> {
+/**
+ * Parses a .mconv model into a graph, or reports every problem found. `options.readFile` gives load("file.json")
+ * access to files (paths are joined to the folder of `source.name`); without it load() is an error.
+ */
+export function parseModel(source: Source, options: ParseOptions = {}): Result<Graph> {
   if (source.text.length > MAX_SOURCE_CHARS) {
     const message = `the file has ${source.text.length} characters; the limit is ${MAX_SOURCE_CHARS} (10 MB)`;
     return failed([error("MC1005", message, span(source, 0, 0))]);
   }
   const syntax = parseSyntax(source);
   if (syntax.cst === undefined || syntax.diagnostics.length > 0) return failed(syntax.diagnostics);
-  return lowerModel(syntax.cst, source);
+  return lowerFile(syntax.cst, source, options);
 }

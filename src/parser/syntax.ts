@@ -4,8 +4,9 @@
 
 import { EOF, type ILexingError, type IRecognitionException, type IToken } from "chevrotain";
 import { type Diagnostic, type Source, error, span } from "../diagnostics.js";
-import { type Cst, type ModelChildren, parser } from "./grammar.js";
-import { LineIndex, lastAtOrBefore, tokenSpan } from "./spans.js";
+import type { BodyChildren, Cst, FileChildren } from "./cst.js";
+import { parser } from "./grammar.js";
+import { LineIndex, lastAtOrBefore, nodeSpan, tokenSpan } from "./spans.js";
 import * as t from "./tokens.js";
 
 /** Deeper bracket nesting is refused: the parser recurses, and no model needs more than a handful of levels. */
@@ -20,7 +21,7 @@ interface Found {
 }
 
 /** The parse tree and the syntax errors (MC1xxx) of a source, in source order. No tree when parsing was skipped. */
-export function parseSyntax(source: Source): { cst?: Cst<ModelChildren>; diagnostics: Diagnostic[] } {
+export function parseSyntax(source: Source): { cst?: Cst<FileChildren>; diagnostics: Diagnostic[] } {
   const lexed = t.lexer.tokenize(source.text);
   const unterminated = lexed.groups[t.UNTERMINATED] ?? [];
   const lexical = [
@@ -28,7 +29,7 @@ export function parseSyntax(source: Source): { cst?: Cst<ModelChildren>; diagnos
     ...unterminated.map((tok) =>
       error("MC1001", "unterminated block comment: '/*' has no matching '*/'", span(source, tok.startOffset, tok.startOffset + 2)),
     ),
-    ...(lexed.groups[t.QUOTED] ?? []).map((tok) =>
+    ...strayStrings(lexed.tokens).map((tok) =>
       error("MC1001", `unexpected string ${tok.image}: words such as same or relu are written without quotes`, tokenSpan(source, tok)),
     ),
     ...numberDiagnostics(source, lexed.tokens),
@@ -40,12 +41,15 @@ export function parseSyntax(source: Source): { cst?: Cst<ModelChildren>; diagnos
   }
 
   parser.input = lexed.tokens;
-  const cst = parser.model() as Cst<ModelChildren>;
+  const cst = parser.file() as Cst<FileChildren>;
   const lines = new LineIndex(source.text);
+  const bodies: Cst<BodyChildren>[] = [...(cst.children.model ?? []), ...(cst.children.block ?? [])];
   const found: Found[] = [
     ...parser.errors.map((e) => parsingDiagnostic(source, lines, lexed.tokens, e)),
-    ...separatorDiagnostics(source, lines, cst, lexed.tokens).map((d) => ({ d, at: d.span!.start })),
-  ].sort((a, b) => a.at - b.at);
+    ...bodies.flatMap((body) => separatorDiagnostics(source, lines, body, lexed.tokens)).map((d) => ({ d, at: d.span!.start })),
+  ];
+  if (parser.errors.length === 0) found.push(...modelCount(source, cst).map((d) => ({ d, at: d.span!.start })));
+  found.sort((a, b) => a.at - b.at);
   // A lexing error usually derails the rest of its line, and an unterminated comment the rest of the file.
   const lexStarts = lexical.map((d) => d.span!.start).sort((a, b) => a - b);
   const commentStart = unterminated[0]?.startOffset ?? Infinity;
@@ -166,7 +170,7 @@ function parsingDiagnostic(source: Source, lines: LineIndex, tokens: readonly IT
   const at = atEnd ? source.text.length : e.token.startOffset;
   const previous = tokenBefore(tokens, at);
   const rule = e.context.ruleStack[e.context.ruleStack.length - 1];
-  const continues = rule !== undefined && rule !== "model" && e.name !== "NotAllInputParsedException";
+  const continues = rule !== undefined && !["file", "model", "block"].includes(rule) && e.name !== "NotAllInputParsedException";
   if (previous && (atEnd || (continues && !lines.sameLine(previous.endOffset!, at)))) {
     const after = previous.endOffset! + 1;
     const text = atEnd ? `${message}, found the end of the file` : message!;
@@ -177,8 +181,33 @@ function parsingDiagnostic(source: Source, lines: LineIndex, tokens: readonly IT
   return { d: error("MC1002", `${message}, found ${what}`, where, notes), at };
 }
 
+/** Strings are file names for load("file.json"); anywhere else they are quoted words, reported once each. */
+function strayStrings(tokens: readonly IToken[]): IToken[] {
+  return tokens.filter(
+    (tok, i) =>
+      tok.tokenType === t.StringLiteral &&
+      !(tokens[i - 1]?.tokenType === t.LParen && tokens[i - 2]?.tokenType === t.Identifier && tokens[i - 2]?.image === "load"),
+  );
+}
+
+/** A file holds exactly one model (blocks may come before or after it). */
+function modelCount(source: Source, cst: Cst<FileChildren>): Diagnostic[] {
+  const models = cst.children.model ?? [];
+  if (models.length === 0) {
+    const blocks = cst.children.block ?? [];
+    const at = blocks.length > 0 ? nodeSpan(source, blocks[blocks.length - 1]!).end : source.text.length;
+    return [error("MC1002", "the file has no model; expected 'model Name { ... }' next to its blocks", span(source, at, at))];
+  }
+  return models.slice(1).map((m) => {
+    const where = nodeSpan(source, m);
+    const first = nodeSpan(source, models[0]!);
+    const message = "a file holds one model; this is a second (put shared layers in a 'block')";
+    return error("MC1002", message, span(source, where.start, where.start + "model".length), [{ message: "the first model is here", span: span(source, first.start, first.start + "model".length) }]);
+  });
+}
+
 /** Statements are separated by newlines or ';': two on one line without ';' is an error. */
-function separatorDiagnostics(source: Source, lines: LineIndex, cst: Cst<ModelChildren>, tokens: readonly IToken[]): Diagnostic[] {
+function separatorDiagnostics(source: Source, lines: LineIndex, cst: Cst<BodyChildren>, tokens: readonly IToken[]): Diagnostic[] {
   const statements = (cst.children.statement ?? []).filter((s) => !s.recoveredNode && s.location?.endOffset !== undefined);
   const semicolons = (cst.children.Semicolon ?? []).map((tok) => tok.startOffset).sort((a, b) => a - b);
   const out: Diagnostic[] = [];

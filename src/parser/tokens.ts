@@ -12,12 +12,15 @@ function keyword(word: string): TokenType {
 }
 
 export const Model = keyword("model");
+export const Block = keyword("block");
 export const Input = keyword("input");
 export const Mask = keyword("mask");
 export const Output = keyword("output");
+export const Return = keyword("return");
+export const Repeat = keyword("repeat");
 
-/** The words a statement can start with; a name that is none of them starts `name = op(...)`. */
-export const KEYWORDS = ["model", "input", "mask", "output"] as const;
+/** The reserved words; a statement starting with a name that is none of them is `name = op(...)`. */
+export const KEYWORDS = ["model", "block", "input", "mask", "output", "return", "repeat"] as const;
 
 /** Integers, decimals and scientific notation, with an optional minus: `3`, `-1.5e-3`, `.5`. */
 export const NumberLiteral = createToken({
@@ -51,9 +54,11 @@ export const UnterminatedComment = createToken({
   line_breaks: true,
 });
 
-/** `"same"`: the language has no strings, but people write them; reported once (syntax.ts), not per quote. */
-export const QUOTED = "quoted";
-export const Quoted = createToken({ name: "Quoted", pattern: /"[^"\n]*"|'[^'\n]*'/, group: QUOTED });
+/**
+ * `"masks/a.json"`: a file name, the only use of a string (`load("a.json")`). People also quote words
+ * (`padding="same"`); syntax.ts reports every string that is not load()'s argument, once, not per quote.
+ */
+export const StringLiteral = createToken({ name: "StringLiteral", pattern: /"[^"\n]*"|'[^'\n]*'/, label: "a string" });
 
 /** Longest and most specific first: comments before anything else, keywords before Identifier. */
 export const allTokens: TokenType[] = [
@@ -61,11 +66,14 @@ export const allTokens: TokenType[] = [
   LineComment,
   BlockComment,
   UnterminatedComment,
-  Quoted,
+  StringLiteral,
   Model,
+  Block,
   Input,
   Mask,
   Output,
+  Return,
+  Repeat,
   Identifier,
   NumberLiteral,
   LCurly,

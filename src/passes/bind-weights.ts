@@ -15,10 +15,11 @@ export const bindWeights: Pass = {
     return rewriteGraph(graph, (node, r) => {
       if (node.op !== "param" || !Object.prototype.hasOwnProperty.call(weights, node.name)) return undefined;
       const w = weights[node.name]!;
-      if (w.data.length !== node.attrs.shape.reduce<number>((a, d) => a * (d as number), 1)) {
-        throw new InternalError(`bind-weights: weight '${node.name}' was not checked against its shape`);
+      const expected = node.attrs.shape.reduce<number>((a, d) => a * (d as number), 1);
+      if (w.data.length !== expected || w.shape.length !== node.attrs.shape.length || w.shape.some((d, i) => d !== node.attrs.shape[i])) {
+        throw new InternalError(`bind-weights: weight '${node.name}' [${w.shape.join(", ")}] was not checked against [${node.attrs.shape.join(", ")}] (checkFeeds/checkTensorMap first)`);
       }
       return r.b.constant(node.attrs.shape, w.data, { name: node.name, span: node.span });
-    });
+    }, { keepDead: true });
   },
 };

@@ -34,8 +34,11 @@ export interface Rewriter {
 /** A rule returns the value that replaces `node` (built with `r.b`, usually under `node.name`) or undefined to keep it. */
 export type RewriteRule = (node: AnyNode, r: Rewriter) => Value | undefined;
 
-/** Rebuilds `graph` applying `rule` once per node in order, then drops the nodes no output needs (inputs stay). */
-export function rewriteGraph(graph: Graph, rule: RewriteRule): Graph {
+/**
+ * Rebuilds `graph` applying `rule` once per node in order, then drops the nodes no output needs (inputs stay) —
+ * unless `keepDead`, for a rewrite that is no optimization (bind-weights at -O0).
+ */
+export function rewriteGraph(graph: Graph, rule: RewriteRule, options: { readonly keepDead?: boolean } = {}): Graph {
   const old = new Map(graph.nodes.map((n) => [n.name, n]));
   const uses = new Map<string, number>();
   for (const n of graph.nodes) for (const o of n.operands) uses.set(o, (uses.get(o) ?? 0) + 1);
@@ -62,7 +65,7 @@ export function rewriteGraph(graph: Graph, rule: RewriteRule): Graph {
   for (const o of graph.outputs) b.output(o.name, r.value(o.value), { span: o.span });
   const built = b.build();
   if (!built.ok) throw new InternalError(`a rewrite produced an invalid graph:\n${formatDiagnostics(built.diagnostics)}`);
-  return dropDeadNodes(built.value);
+  return options.keepDead ? built.value : dropDeadNodes(built.value);
 }
 
 /** Keeps the nodes some output needs, and every input (the model's interface does not shrink). */

@@ -61,3 +61,16 @@ describe("public API", () => {
     expect(mconv.formatDiagnostics(bad.diagnostics)).toContain("w.json:1:24: error MC5023: weight 'y.kernel' must have shape [2, 2, 1, 1]");
   });
 });
+
+describe("weights given in memory", () => {
+  const text = "model M {\n  input x: f32[N, 3, 3, 1]\n  y = conv2d(x, filters=1, kernel=2, bias=false)\n  output y\n}\n";
+  it.each([
+    [{ "y.kernel": { shape: [4], data: [1, 2, 3, 4] } }, "MC5023: weight 'y.kernel' must have shape [2, 2, 1, 1] [height, width, in_channels, out_channels], got [4] (rank 1 instead of 4)"],
+    [{ "y.kernel": { shape: [2, 2, 1, 1], data: [1, 2, 3] } }, "MC5014: tensor 'y.kernel' has shape [2, 2, 1, 1], which needs 4 values, but its data holds 3"],
+    [{}, "MC5021: weight 'y.kernel' is missing from the weights (expected shape [2, 2, 1, 1])"],
+  ])("are checked against the model: %#", (weights, message) => {
+    const r = mconv.compile({ name: "m.mconv", text }, { target: "js", weights });
+    expect(r.ok).toBe(false);
+    expect(r.diagnostics.map((d) => `${d.code}: ${d.message}`)).toContain(message);
+  });
+});

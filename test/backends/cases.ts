@@ -103,3 +103,53 @@ const written: string[] = [];
 export function removeModuleFiles(): void {
   for (const folder of written.splice(0)) rmSync(folder, { recursive: true, force: true });
 }
+
+/**
+ * Most ops in one graph with a symbolic batch: a grouped conv with a constant mask (its kernel masked and split in
+ * load()), a depthwise conv with a fed mask, batch_norm from params (scale and shift kept), pools, a transposed conv,
+ * softmax off the last axis, concat, slice, pad, upsample, dense, broadcasting arithmetic and the activations.
+ */
+export function manyOps(): Graph {
+  const b = new GraphBuilder("Many");
+  const same = { strides: [1, 1], dilations: [1, 1], padding: "same" } as const;
+  const x = b.input("x", ["N", 6, 6, 4]);
+  const mask = b.constant([3, 3], [1, 1, 1, 1, 0, 0, 0, 0, 0]);
+  const g = b.tanh(b.biasAdd(b.maskedConv2d(x, b.param("k1", [3, 3, 2, 6]), mask, { ...same, groups: 2 }), b.param("b1", [6])));
+  const d = b.maskedConv2d(g, b.param("k2", [3, 3, 1, 12]), b.input("m2", [3, 3, 1, 12]), { ...same, groups: 6, strides: [2, 2] });
+  const stats = ["gamma", "beta", "mean", "variance"].map((name) => b.param(name, [12]));
+  const bn = b.add("batch_norm", [d, ...stats], { epsilon: 1e-3 });
+  const pooled = b.add("avg_pool", [b.add("gelu", [bn], {})], { window: [2, 2], strides: [1, 1], padding: "same" });
+  const mp = b.add("max_pool", [pooled], { window: [3, 3], strides: [2, 2], padding: "same" });
+  const up = b.add("elu", [b.add("conv2d_transpose", [mp, b.param("kt", [2, 2, 5, 12])], { strides: [2, 2], padding: "valid" })], { alpha: 0.5 });
+  const us = b.add("upsample", [b.add("slice", [mp], { axis: 3, begin: 10, size: 2 })], { factors: [2, 2] });
+  const pd = b.add("pad", [b.add("slice", [pooled], { axis: 3, begin: 0, size: 1 })], { pads: [0, 0, 1, 0, 0, 1, 0, 0], value: 0.5 });
+  const joined = b.add("concat", [up, us, pd], { axis: 3 });
+  const soft = b.add("softmax", [b.add("leaky_relu", [joined], { alpha: 0.1 })], { axis: 1 });
+  const logs = b.add("log_softmax", [b.add("clamp", [soft], { min: 0, max: 0.5 })], { axis: 3 });
+  const dense = b.add("dense", [logs, b.param("kd", [8, 3])], {});
+  const shifted = b.add("sub", [b.add("add", [dense, b.constant([1, 1, 1, 3], [1, 2, 3])], {}), b.param("shift", [1, 4, 1, 1])], {});
+  const scaled = b.add("div", [shifted, b.constant([1, 1, 1, 1], [4])], {});
+  const factor = b.add("pad", [b.constant([1, 1, 1, 1], [2])], { pads: [0, 0, 0, 3, 0, 3, 0, 2], value: 3 });
+  b.output("y", b.reshape(b.sigmoid(b.add("mul", [scaled, factor], {})), ["N", 48]));
+  return graphOf(b);
+}
+
+/** Weights for manyOps (variance kept positive) and its inputs for a batch size. */
+export function manyOpsFeeds(graph: Graph): { weights: TensorMap; inputs: (batch: number) => TensorMap } {
+  const weights = tensors(
+    graph.nodes
+      .filter((n) => n.op === "param")
+      .map((n, i) => {
+        const shape = n.type.shape as number[];
+        const wave = (j: number) => Math.sin(i * 7 + j);
+        const data = Float32Array.from({ length: shape.reduce((a, c) => a * c, 1) }, (_, j) => (n.name === "variance" ? 1 + wave(j) / 2 : wave(j)));
+        return [n.name, { shape, data }];
+      }),
+  );
+  const inputs = (batch: number) =>
+    tensors([
+      ["x", { shape: [batch, 6, 6, 4], data: Float32Array.from({ length: batch * 144 }, (_, j) => Math.cos(j * 0.37)) }],
+      ["m2", { shape: [3, 3, 1, 12], data: Float32Array.from({ length: 108 }, (_, j) => (j % 5 === 0 ? 0 : Math.sin(j))) }],
+    ]);
+  return { weights, inputs };
+}

@@ -1,5 +1,6 @@
-// The js target: dead taps emit no code, load-time values are computed in load(), the emitted module imports as an
-// ES module from a file, and fed tensors that do not fit are refused naming the tensor, expected and given shape.
+// The js target: dead taps emit no code (per run of groups), load-time values are computed in load(), the emitted
+// module imports as an ES module from a file, and fed tensors that do not fit are refused naming the tensor,
+// expected and given shape. The erf helper is the reference's, bit for bit.
 
 import { tmpdir } from "node:os";
 import { afterAll, describe, expect, test } from "vitest";
@@ -7,7 +8,9 @@ import { emitModule, loadCompiled } from "../../src/codegen/index.js";
 import { GraphBuilder } from "../../src/ir/builder.js";
 import type { Graph } from "../../src/ir/node.js";
 import { interpret } from "../../src/ir/interpret.js";
-import { FOUNDING_WEIGHTS, expectClose, filled, foundingDynamic, foundingInputs, foundingStatic, graphOf, importModuleFile, removeModuleFiles, tensors } from "./cases.js";
+import { helperSource } from "../../src/codegen/runtime.js";
+import { erf } from "../../src/ir/ops/activation.js";
+import { FOUNDING_WEIGHTS, expectClose, filled, foundingDynamic, foundingInputs, foundingStatic, graphOf, importModuleFile, manyOps, manyOpsFeeds, removeModuleFiles, tensors } from "./cases.js";
 
 afterAll(removeModuleFiles);
 
@@ -137,4 +140,68 @@ test("outputs never alias inputs, constants or each other", async () => {
   const again = await loaded.value.predict(tensors([["x", { shape: [2], data }]]));
   expect(Array.from(again.c!.data)).toEqual([5, 6]);
   expect(Array.from(again.r2!.data)).toEqual([0, 2]);
+});
+
+describe("groups", () => {
+  /** Depthwise over 2 channels with multiplier 2 and a constant [2,2,1,4] mask: taps (0,0), (0,1) for channel 0, (1,1) for 1. */
+  function depthwise(mask: number[]): Graph {
+    const b = new GraphBuilder("Depthwise");
+    const x = b.input("x", [1, 3, 3, 2]);
+    const m = b.constant([2, 2, 1, 4], mask, { name: "m" });
+    b.output("y", b.maskedConv2d(x, b.param("k", [2, 2, 1, 4]), m, { groups: 2, padding: "same" }, { name: "y" }));
+    return graphOf(b);
+  }
+  // [tap][out channel]: out channels 0, 1 belong to input channel 0, out channels 2, 3 to input channel 1.
+  const PER_GROUP = [1, 1, 0, 0, /* (0,1) */ 1, 0, 0, 0, /* (1,0) */ 0, 0, 0, 0, /* (1,1) */ 0, 0, 1, 1];
+
+  test("each run of groups has code for its own live taps only", () => {
+    const text = source(depthwise(PER_GROUP));
+    expect(text).toContain("// group 0: 2 live taps");
+    expect(text).toContain("// group 1: 1 live tap");
+    expect(count(text, "// tap (")).toBe(3);
+    expect(text).not.toContain("// tap (1, 0)");
+  });
+
+  test("groups that share their live taps share one loop", () => {
+    const text = source(depthwise([1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1]));
+    expect(text).toContain("for (let g = 0; g < 2; g++) {");
+    expect(count(text, "// tap (")).toBe(2);
+  });
+
+  test("per-group taps compute what interpret() does", async () => {
+    const graph = depthwise(PER_GROUP);
+    const weights = tensors([["k", { shape: [2, 2, 1, 4], data: Float32Array.from({ length: 16 }, (_, i) => Math.sin(i + 1)) }]]);
+    const inputs = tensors([["x", { shape: [1, 3, 3, 2], data: Float32Array.from({ length: 18 }, (_, i) => Math.cos(i)) }]]);
+    const loaded = await loadCompiled(graph, "js", weights);
+    if (!loaded.ok) throw new Error("load failed");
+    expectClose((await loaded.value.predict(inputs)).y!, interpret(graph, inputs, weights).y!);
+  });
+});
+
+test("the erf helper of the modules is the reference interpreter's erf, to the last bit", () => {
+  const moduleErf = new Function(`${helperSource(new Set(["erf"]))}\nreturn erf;`)() as (x: number) => number;
+  for (let i = -4000; i <= 4000; i++) {
+    const x = i / 701;
+    expect(Object.is(moduleErf(x), erf(x)), `erf(${x})`).toBe(true);
+  }
+});
+
+test("batch_norm statistics fold into a scale and shift once, in load()", () => {
+  const b = new GraphBuilder("Norm");
+  const x = b.input("x", ["N", 3]);
+  const stats = ["gamma", "beta", "mean", "variance"].map((name) => b.param(name, [3]));
+  b.output("y", b.add("batch_norm", [x, ...stats], { epsilon: 1e-3 }, { name: "y" }));
+  const text = source(graphOf(b));
+  const run = text.indexOf("function run(");
+  expect(text.indexOf("Math.sqrt(")).toBeGreaterThan(0);
+  expect(text.indexOf("Math.sqrt(")).toBeLessThan(run);
+  expect(text.slice(run)).toMatch(/ \* scale5\[c\] \+ shift5\[c\]/);
+});
+
+test("a graph with most ops agrees with interpret() for several batch sizes", async () => {
+  const graph = manyOps();
+  const { weights, inputs } = manyOpsFeeds(graph);
+  const loaded = await loadCompiled(graph, "js", weights);
+  if (!loaded.ok) throw new Error("load failed");
+  for (const batch of [1, 3, 3, 2]) expectClose((await loaded.value.predict(inputs(batch))).y!, interpret(graph, inputs(batch), weights).y!, `batch ${batch}`);
 });

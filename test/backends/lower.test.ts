@@ -1,9 +1,10 @@
 // The backend-neutral plan: stages (load-time vs run-time), explicit padding by the SAME rule, live taps from
-// constant data through reshape and mul, generated identifiers, symbols, and which outputs own their storage.
+// constant data through reshape and mul (per run of groups), pool and transpose padding, generated identifiers,
+// symbols, and which outputs own their storage.
 
 import { describe, expect, test } from "vitest";
 import { emitModule } from "../../src/codegen/index.js";
-import { type Plan, planGraph } from "../../src/codegen/lower.js";
+import { MAX_GROUP_RUNS, type Plan, planGraph } from "../../src/codegen/lower.js";
 import { GraphBuilder } from "../../src/ir/builder.js";
 import type { Graph } from "../../src/ir/node.js";
 import { foundingDynamic, foundingStatic, graphOf } from "./cases.js";
@@ -98,11 +99,11 @@ describe("live taps", () => {
 describe("names", () => {
   test("identifiers are generated, symbols get their own", () => {
     const b = new GraphBuilder("Names");
-    const x = b.input("x\"`${a}`*/\n", ["batch size", 2, 2, 1]);
+    const x = b.input("x\"`${a}`*/\n", ["batch_size", 2, 2, 1]);
     b.output("__proto__", b.relu(x, { name: "constructor" }));
     const p = plan(graphOf(b));
     expect(p.values.map((v) => v.id)).toEqual(["v0", "v1"]);
-    expect([...p.symbols]).toEqual([["batch size", "s0"]]);
+    expect([...p.symbols]).toEqual([["batch_size", "s0"]]);
   });
 });
 
@@ -135,5 +136,61 @@ describe("graphs the verifier rejects", () => {
     expect(p.diagnostics[0]!.code).toBe("MC3001");
     const m = emitModule(broken, "js");
     expect(m.ok).toBe(false);
+  });
+});
+
+describe("groups", () => {
+  /** Depthwise over `c` channels with a constant [1, 2, 1, c] mask whose channel o keeps tap (0, pattern[o]). */
+  function depthwiseRuns(pattern: number[]) {
+    const c = pattern.length;
+    const b = new GraphBuilder("Runs");
+    const x = b.input("x", [1, 2, 3, c]);
+    const mask = b.constant([1, 2, 1, c], [0, 1].flatMap((j) => pattern.map((p) => (p === j ? 1 : 0))));
+    b.output("y", b.maskedConv2d(x, b.param("k", [1, 2, 1, c]), mask, { groups: c }, { name: "y" }));
+    return plan(graphOf(b)).value("y").conv!;
+  }
+
+  test("the plan records groups; live taps come per run of groups that share them", () => {
+    const c = depthwiseRuns([0, 0, 1, 0]);
+    expect(c).toMatchObject({ groups: 4, inChannels: 4, outChannels: 4, liveTaps: [[0, 0], [0, 1]] });
+    expect(c.groupRuns).toEqual([
+      { from: 0, to: 2, taps: [[0, 0]] },
+      { from: 2, to: 3, taps: [[0, 1]] },
+      { from: 3, to: 4, taps: [[0, 0]] },
+    ]);
+  });
+
+  test(`beyond ${MAX_GROUP_RUNS} runs, one run over all groups with the union of the taps`, () => {
+    const alternating = Array.from({ length: MAX_GROUP_RUNS + 1 }, (_, i) => i % 2);
+    expect(depthwiseRuns(alternating).groupRuns).toEqual([{ from: 0, to: MAX_GROUP_RUNS + 1, taps: [[0, 0], [0, 1]] }]);
+    expect(depthwiseRuns(alternating.slice(0, MAX_GROUP_RUNS)).groupRuns).toHaveLength(MAX_GROUP_RUNS);
+  });
+
+  test("a rank-3 mask [kh, kw, in / groups] is shared by every group", () => {
+    const b = new GraphBuilder("G2");
+    const x = b.input("x", [1, 3, 3, 4]);
+    const mask = b.constant([2, 2, 2], [1, 1, 0, 0, 0, 0, 1, 0]);
+    b.output("y", b.maskedConv2d(x, b.param("k", [2, 2, 2, 6]), mask, { groups: 2 }, { name: "y" }));
+    expect(plan(graphOf(b)).value("y").conv!.groupRuns).toEqual([{ from: 0, to: 2, taps: [[0, 0], [1, 1]] }]);
+  });
+});
+
+describe("pool and transpose geometry", () => {
+  test("pools resolve SAME to pixels with the extra after, as convs do", () => {
+    const b = new GraphBuilder("P");
+    const x = b.input("x", ["N", 5, 4, 3]);
+    b.output("y", b.add("avg_pool", [x], { window: [2, 3], strides: [2, 2], padding: "same" }, { name: "y" }));
+    // rows: out 3, total (3-1)*2 + 2 - 5 = 1 → 0 before, 1 after; columns: out 2, total 2 + 3 - 4 = 1 → 0, 1.
+    expect(plan(graphOf(b)).value("y").pool).toEqual({
+      batch: "N", inSize: [5, 4], channels: 3, window: [2, 3], strides: [2, 2], pads: [0, 1, 0, 1], outSize: [3, 2],
+    });
+  });
+
+  test("conv2d_transpose takes the padding of the forward conv from its output back to its input", () => {
+    const b = new GraphBuilder("T");
+    const x = b.input("x", [1, 3, 3, 2]);
+    b.output("y", b.add("conv2d_transpose", [x, b.param("k", [4, 3, 5, 2])], { strides: [2, 2], padding: "same" }, { name: "y" }));
+    // out 6×6; forward 6 → 3 with k 4, s 2: total (3-1)*2 + 4 - 6 = 2 → 1, 1; with k 3: total 1 → 0, 1.
+    expect(plan(graphOf(b)).value("y").transpose).toMatchObject({ outSize: [6, 6], pads: [1, 1, 0, 1], inChannels: 2, outChannels: 5 });
   });
 });

@@ -8,7 +8,7 @@ import { interpret } from "../../src/ir/interpret.js";
 import { expectClose } from "./cases.js";
 import { randomCase } from "./random.js";
 
-const SEEDS = Array.from({ length: 40 }, (_, i) => 7000 + i);
+const SEEDS = Array.from({ length: 60 }, (_, i) => 7000 + i);
 const BACKENDS: Backend[] = ["js", "tfjs-wasm", "tfjs-cpu"];
 
 test("the seeds cover the configurations that matter", () => {
@@ -19,6 +19,22 @@ test("the seeds cover the configurations that matter", () => {
   }
   // strides > 1 and dilations > 1 in one conv (tfjs refuses it; the tfjs target decomposes it)
   expect(labels).toMatch(/s([23],\d|\d,[23]) d([23],\d|\d,[23])/);
+  // groups: 2 and 3 (split, conv, concat on tfjs), depthwise with multiplier 1 and 2 (tf.depthwiseConv2d)
+  for (const wanted of [/ g2 /, / g3 /, / dw1 /, / dw2 /]) expect(labels, String(wanted)).toMatch(wanted);
+  // masks of every rank on grouped kernels, fed at run time and constant
+  for (const kind of ["fed", "(constant-masked|folded)"]) {
+    for (const rank of [2, 3, 4]) {
+      const wanted = new RegExp(` ${kind} (g|dw)\\d mask\\[\\d+(,\\d+){${rank - 1}}\\]`);
+      expect(labels, String(wanted)).toMatch(wanted);
+    }
+  }
+  // groups of 5 and 8 out channels: a block of 4 and the rest, a loop of blocks (js)
+  const grouped = (from: string, to: string, g: string) => new RegExp(`L\\d ${from}->${to} k\\S+ s\\S+ d\\S+ p\\S+ \\S+ g${g} `);
+  for (const wanted of [[grouped("6", "15", "3"), grouped("[46]", "10", "2")], [grouped("6", "24", "3"), grouped("[46]", "16", "2")]]) {
+    expect(wanted.some((w) => w.test(labels)), String(wanted)).toBe(true);
+  }
+  // grouped convs with strides and dilations > 1
+  expect(labels).toMatch(/s([23],\d|\d,[23]) d([23],\d|\d,[23]) p\S+ \S+ (g|dw)\d/);
 });
 
 describe.each(BACKENDS)("%s agrees with interpret()", (backend) => {

@@ -9,7 +9,7 @@ import { type Backend, emitModule, loadCompiled } from "../../src/codegen/index.
 import { GraphBuilder } from "../../src/ir/builder.js";
 import type { Graph } from "../../src/ir/node.js";
 import { interpret } from "../../src/ir/interpret.js";
-import { FOUNDING_WEIGHTS, expectClose, foundingDynamic, foundingInputs, foundingStatic, graphOf, importModuleFile, removeModuleFiles, tensors } from "./cases.js";
+import { FOUNDING_WEIGHTS, expectClose, foundingDynamic, foundingInputs, foundingStatic, graphOf, importModuleFile, manyOps, manyOpsFeeds, removeModuleFiles, tensors } from "./cases.js";
 
 afterAll(removeModuleFiles);
 
@@ -128,5 +128,37 @@ describe("tfjs-node, an optional peer that is not installed here", () => {
     await expect(mod.load(FOUNDING_WEIGHTS(), { backend: "tensorflow" })).rejects.toThrow(
       "the tensorflow backend needs the optional package @tensorflow/tfjs-node, which is not installed",
     );
+  });
+});
+
+describe("a graph with most ops", () => {
+  const graph = manyOps();
+  const { weights, inputs } = manyOpsFeeds(graph);
+
+  test.each(["tfjs-wasm", "tfjs-cpu"] as Backend[])("%s: agrees with interpret() and no tensor outlives a call or the model", async (backend) => {
+    const before = tf.memory().numTensors;
+    const loaded = await loadCompiled(graph, backend, weights);
+    if (!loaded.ok) throw new Error("load failed");
+    const kept = tf.memory().numTensors;
+    for (const batch of [1, 2, 2, 3]) {
+      const out = await loaded.value.predict(inputs(batch));
+      expectClose(out.y!, interpret(graph, inputs(batch), weights).y!, `batch ${batch}`);
+      expect(tf.memory().numTensors).toBe(kept);
+    }
+    loaded.value.dispose!();
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  test("load() prepares the constant-masked grouped kernel (split) and the batch_norm factors; calls do not", () => {
+    const text = source(graph);
+    const predict = text.indexOf("async function predict(");
+    for (const made of [/const (v\d+)kernels = tf\.split\(/, /const (v\d+)scale = /, /const (v\d+)shift = /]) {
+      const at = text.search(made);
+      expect(at, String(made)).toBeGreaterThan(0);
+      expect(at, String(made)).toBeLessThan(predict);
+    }
+    // The depthwise conv's mask is fed: its kernel is masked and reshaped per call.
+    expect(text.slice(predict)).toMatch(/tf\.depthwiseConv2d\(/);
+    expect(text.slice(predict)).toMatch(/const v\d+depthwise = tf\.reshape\(/);
   });
 });

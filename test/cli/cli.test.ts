@@ -87,7 +87,7 @@ describe("mconv run", () => {
   it("asks for weights when the model has some and none are given", async () => {
     const r = await mconv("run", "examples/seed.mconv", "--inputs", "examples/seed.inputs.json");
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain("error MC5024: the model has weights ('y.kernel', 'y.bias'); give them with --weights W.json");
+    expect(r.stderr).toContain("error MC5024: the model has weights ('y.kernel', 'y.bias'); give them with --weights W.json, or generate them with --init random");
   });
 
   it("explains that tfjs-node is not installed instead of failing with a stack", async () => {

@@ -38,3 +38,18 @@ describe("formatDiagnostic", () => {
     expect(out).not.toContain("\u001b");
   });
 });
+
+describe("hostile text in messages", () => {
+  it("escapes control characters that a file's names bring into a message", () => {
+    const out = formatDiagnostic(error("MC5022", "unknown input 'x\u0000\n\u001b[31m'"));
+    expect(out).toBe("error MC5022: unknown input 'x\\u0000\\u000a\\u001b[31m'");
+  });
+
+  it("finds line and column in a file of many lines, for many diagnostics", () => {
+    const text = "a\n".repeat(200_000);
+    const source = { name: "big", text };
+    let last = "";
+    for (let i = 0; i < 20_000; i++) last = formatDiagnostic(error("MC2002", "x", { source, start: text.length - 2 - i * 2, end: text.length - 1 - i * 2 }));
+    expect(last.startsWith("big:180001:1:")).toBe(true);
+  });
+});

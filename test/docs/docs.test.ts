@@ -9,6 +9,7 @@ import { loadCompiled } from "../../src/codegen/index.js";
 import { interpret } from "../../src/ir/interpret.js";
 import { parseModel } from "../../src/parser/parse.js";
 import { optimize } from "../../src/passes/pipeline.js";
+import { initWeights } from "../../src/io/init.js";
 import { repoRoot } from "../support/cli.js";
 import { maxRelativeError, randomFeeds } from "../support/random.js";
 
@@ -45,7 +46,8 @@ describe("docs", () => {
       return;
     }
     if (!parsed.ok) throw new Error(formatDiagnostics(parsed.diagnostics));
-    const { inputs, params } = randomFeeds(parsed.value, 11, { N: 2 });
+    const { inputs } = randomFeeds(parsed.value, 11, { N: 2 });
+    const params = initWeights(parsed.value, "random", 11);
     const expected = interpret(parsed.value, inputs, params);
     const model = await loadCompiled(optimize(parsed.value), "js", params);
     if (!model.ok) throw new Error(formatDiagnostics(model.diagnostics));

@@ -18,11 +18,36 @@ seeds.push(`model Rich {
   output c, a
 }`);
 
+seeds.push(`block residual(x, channels, m=causal(3, type=B)) {
+  a = conv2d(x, filters=channels, kernel=1, activation=relu)
+  b = conv2d(a, channels, 3, padding=same, mask=m, groups=2)
+  return add(x, b)
+}
+model Blocks {
+  input x: f32[N, 8, 8, 4]; input m: f32[N, 8, 8, 1]
+  mask rgb = causal([3, 3], type=A, groups=2, order=interleaved)
+  mask cb = and(checkerboard(8, parity=1), not(flip(transpose(ones([8, 8])), axis=0)))
+  h = conv2d(x, filters=4, kernel=3, padding=same, mask=rgb)
+  r = residual(h, channels=4)
+  res = repeat 3 residual(r, 4, m=[[1, 1, 1], [1, 0, 0], [0, 0, 0]])
+  y, m2 = partial_conv2d(res, m, filters=4, kernel=3, padding=same, activation=elu)
+  a, b = split(y, 2, axis=-1)
+  t = tanh(a); g = mul(t, 0.5)
+  c = concat(a, b); d = apply_mask(c, cb); e = dropout(d, 0.1)
+  f = reshape(e, [N, -1]); k = dense(f, units=3, activation=softmax)
+  q = pad(x, [[1, 1], [1, 1]]); p = crop(q, 1)
+  output k, m2, g
+}
+block pair(x) {
+  return split(x, 2)
+}`);
+
 const TOKEN = /\/\/[^\n]*|\/\*[\s\S]*?\*\/|\s+|[A-Za-z_][A-Za-z0-9_]*|-?\d+(?:\.\d*)?(?:[eE][+-]?\d+)?|./g;
 const VOCAB = [
   "model", "input", "mask", "output", "conv2d", "relu", "filters", "kernel", "=", ",", ":", ";", "[", "]", "(", ")",
   "{", "}", "f32", "N", "0", "-1", "1e999", "2.5", "/*", "*/", "//", '"', "'same'", "ï", "\u0000", "\u00a0", "\n",
-  "[".repeat(70), "x", "y", "m", "padding", "same", "true", "🙂",
+  "[".repeat(70), "x", "y", "m", "padding", "same", "true", "🙂", "block", "return", "repeat", "repeat 10000", "causal(3, type=A)",
+  "groups=3", "split", "partial_conv2d", "residual", 'load("m.json")', '"m.json"', "pair(x)", "-1", "a, b", "mask=",
 ];
 
 function pick<T>(rnd: () => number, xs: readonly T[]): T {

@@ -41,7 +41,7 @@ describe("the seed examples", () => {
         "  %m = input : f32[3,3]",
         "  %y.kernel = param : f32[3,3,3,2]",
         "  %y.bias = param : f32[2]",
-        "  %y.conv = masked_conv2d(%x, %y.kernel, %m) {strides=[1,1], dilations=[1,1], padding=valid} : f32[1,2,2,2]",
+        "  %y.conv = masked_conv2d(%x, %y.kernel, %m) {strides=[1,1], dilations=[1,1], padding=valid, groups=1} : f32[1,2,2,2]",
         "  %y = bias_add(%y.conv, %y.bias) : f32[1,2,2,2]",
         "  output y = %y",
         "}",
@@ -58,7 +58,7 @@ describe("the seed examples", () => {
         "  %m = constant [[1,1,0],[1,1,1],[0,1,1]] : f32[3,3]",
         "  %y.kernel = param : f32[3,3,3,2]",
         "  %y.bias = param : f32[2]",
-        "  %y.conv = masked_conv2d(%x, %y.kernel, %m) {strides=[1,1], dilations=[1,1], padding=valid} : f32[N,2,2,2]",
+        "  %y.conv = masked_conv2d(%x, %y.kernel, %m) {strides=[1,1], dilations=[1,1], padding=valid, groups=1} : f32[N,2,2,2]",
         "  %y.biased = bias_add(%y.conv, %y.bias) : f32[N,2,2,2]",
         "  %y = relu(%y.biased) : f32[N,2,2,2]",
         "  output y = %y",
@@ -101,9 +101,9 @@ describe("conv2d layers", () => {
 
   test("stride, dilation and padding reach the conv's attributes; defaults are 1, 1, valid", () => {
     const conv = node(layer("conv2d(x, filters=2, kernel=3, stride=[2, 1], dilation=2, padding=same)"), "y.conv");
-    expect(conv.attrs).toEqual({ strides: [2, 1], dilations: [2, 2], padding: "same" });
+    expect(conv.attrs).toEqual({ strides: [2, 1], dilations: [2, 2], padding: "same", groups: 1 });
     expect(conv.type.shape).toEqual([1, 4, 8, 2]);
-    expect(node(layer("conv2d(x, filters=2, kernel=3)"), "y.conv").attrs).toEqual({ strides: [1, 1], dilations: [1, 1], padding: "valid" });
+    expect(node(layer("conv2d(x, filters=2, kernel=3)"), "y.conv").attrs).toEqual({ strides: [1, 1], dilations: [1, 1], padding: "valid", groups: 1 });
   });
 
   test("arguments may come in any order, the input first", () => {

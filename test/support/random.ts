@@ -1,18 +1,10 @@
 // Seeded randomness for tests: a small PRNG and random feeds for a graph's inputs and params.
 import type { Graph } from "../../src/ir/node.js";
 import type { TensorMap } from "../../src/ir/interpret.js";
+import { seededRandom } from "../../src/io/init.js";
 
-/** mulberry32: a tiny, well-mixed 32-bit PRNG; the same seed gives the same stream everywhere. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The seeded PRNG mconv's --init uses: the same seed gives the same stream everywhere. */
+export const rng = seededRandom;
 
 export function randInt(r: () => number, lo: number, hi: number): number {
   return lo + Math.floor(r() * (hi - lo + 1));

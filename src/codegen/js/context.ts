@@ -71,6 +71,20 @@ export class JsContext {
     return { id, ensure: `${id} = reuse(${id}, ${size});` };
   }
 
+  /**
+   * A float64 scratch array (accumulators, per-channel factors) named `${hint}${n}`: allocated once in load() when
+   * its size is known, else made by `ensure`, a line to run before each use.
+   */
+  scratch64(value: PlannedValue, hint: string, size: string): { id: string; ensure?: string } {
+    const id = jsIdentifier(`${hint}${value.id.slice(1)}`);
+    if (/^\d+$/.test(size)) {
+      this.decls.push(`const ${id} = new Float64Array(${size});`);
+      return { id };
+    }
+    this.decls.push(`let ${id} = null;`);
+    return { id, ensure: `if (${id} === null || ${id}.length !== ${size}) ${id} = new Float64Array(${size});` };
+  }
+
   /** The declarations made since the last call. */
   takeDecls(): string[] {
     const d = this.decls;

@@ -3,12 +3,13 @@
 // tidy, reads its outputs with data() and disposes them, so no tensor outlives a call.
 
 import { type Diagnostic, type Result, failed, ok } from "../../diagnostics.js";
-import { type ModuleParts, emitValue, indent, isDiagnostic, nodeComment } from "../emitter.js";
+import { type Emitted, type ModuleParts, emitValue, indent, isDiagnostic, nodeComment } from "../emitter.js";
 import { jsIdentifier } from "../escape.js";
 import { feedLines, headerLines, outputLines, symbolLines } from "../interface.js";
 import type { Plan, PlannedValue } from "../lower.js";
 import { type HelperName, helperSource } from "../runtime.js";
-import { type TfjsContext, tfjsEmitters } from "./ops.js";
+import type { TfjsContext } from "./context.js";
+import { tfjsEmitters } from "./ops.js";
 
 const IMPORTS = [
   `import * as tf from "@tensorflow/tfjs";`,
@@ -33,15 +34,18 @@ async function useBackend(name) {
 }
 `;
 
-/** Load-time values the calls read (operands of run-time values, and outputs): kept out of load()'s tidy. */
-function keptValues(plan: Plan): PlannedValue[] {
+/**
+ * Load-time values the calls read (operands that run-time code reads, and outputs): kept out of load()'s tidy.
+ * Operands a node used only in its setup (a kernel split in load()) are not kept; the setup's products are.
+ */
+function keptValues(plan: Plan, emitted: ReadonlyMap<PlannedValue, Emitted>): string[] {
   const kept = new Set<string>();
-  for (const v of plan.values) {
-    if (!v.needed || v.stage !== "run") continue;
-    for (const o of v.node.operands) if (plan.value(o).stage === "load") kept.add(o);
+  for (const [v, e] of emitted) {
+    if (v.stage !== "run") continue;
+    for (const o of e.reads ?? v.node.operands) if (plan.value(o).stage === "load") kept.add(o);
   }
   for (const o of plan.outputs) if (o.value.stage === "load") kept.add(o.value.node.name);
-  return plan.values.filter((v) => kept.has(v.node.name));
+  return plan.values.filter((v) => kept.has(v.node.name)).map((v) => v.id);
 }
 
 /** Emits the tfjs module for a plan: imports of tfjs and its wasm backend, helpers and `load`. */
@@ -50,16 +54,18 @@ export function emitTfjs(plan: Plan): Result<ModuleParts> {
   const fedId = (v: PlannedValue) => jsIdentifier(`d${v.id.slice(1)}`);
   const ctx: TfjsContext = { plan, helpers, fedId };
   const diagnostics: Diagnostic[] = [];
-  const keep = keptValues(plan).map((v) => v.id);
-  const loadLines: string[] = [];
-  const runLines: string[] = [];
+  const emitted = new Map<PlannedValue, Emitted>();
   for (const v of plan.values) {
     if (!v.needed) continue;
     const e = emitValue(tfjsEmitters, v, ctx);
-    if (isDiagnostic(e)) {
-      diagnostics.push(e);
-      continue;
-    }
+    if (isDiagnostic(e)) diagnostics.push(e);
+    else emitted.set(v, e);
+  }
+  if (diagnostics.length > 0) return failed(diagnostics);
+  const keep = keptValues(plan, emitted);
+  const loadLines: string[] = [];
+  const runLines: string[] = [];
+  for (const [v, e] of emitted) {
     keep.push(...(e.keep ?? []));
     if (v.stage === "load") loadLines.push(nodeComment(v.node), ...(e.setup ?? []), ...e.code);
     else {
@@ -67,7 +73,6 @@ export function emitTfjs(plan: Plan): Result<ModuleParts> {
       runLines.push(nodeComment(v.node), ...e.code);
     }
   }
-  if (diagnostics.length > 0) return failed(diagnostics);
 
   // Outputs computed per call come back from the tidy; load-time ones are read from the kept tensors.
   const runOutputs = plan.outputs.filter((o) => o.value.stage === "run");

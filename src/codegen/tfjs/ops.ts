@@ -1,50 +1,108 @@
-// The tfjs emitter table: one entry per op, each a tfjs call. Convolutions get their padding resolved to pixels;
-// strides > 1 with dilations > 1 (which tfjs refuses) become a stride-1 dilated conv and an exact strided slice.
+// The tfjs emitter table: one entry per op, each a tfjs call (the convolutions live in conv.ts). Where tfjs lacks
+// the exact op — softmax off the last axis, elu with alpha ≠ 1, gelu, nearest upsampling by whole factors — the
+// entry spells it with exact tfjs ops rather than an approximation.
 
-import type { Dim } from "../../ir/types.js";
-import type { Emitted, EmitterTable } from "../emitter.js";
-import { jsIdentifier } from "../escape.js";
-import { type SymbolIds, float32Expr, shapeExpr } from "../literals.js";
-import type { ConvPlan, Plan, PlannedValue } from "../lower.js";
-import type { HelperName } from "../runtime.js";
+import type { OpAttrs, OpKind } from "../../ir/node.js";
+import type { Emitted, Emitter, EmitterTable } from "../emitter.js";
+import { float32Expr, jsNumber } from "../literals.js";
+import type { PlannedValue } from "../lower.js";
+import { type TfjsContext, allLoadTime, define, derived, padArg, ref, shape } from "./context.js";
+import { conv2d, conv2dTranspose, maskedConv2d } from "./conv.js";
 
-export interface TfjsContext {
-  readonly plan: Plan;
-  readonly helpers: Set<HelperName>;
-  /** The identifier of the Float32Array fed for an input or param. */
-  fedId(v: PlannedValue): string;
+/** `const v3 = tf.<fn>(x, ...args)` for a one-operand op; `args` spells its attributes. */
+function call<K extends OpKind>(fn: string, args: (attrs: OpAttrs[K]) => string[] = () => []): Emitter<K, TfjsContext> {
+  return (node, value, ctx) => define(value, `tf.${fn}(${[ref(ctx, node.operands[0]!), ...args(node.attrs)].join(", ")})`);
 }
 
-function ref(ctx: TfjsContext, name: string): string {
-  return ctx.plan.value(name).id;
+/** `const v3 = tf.<fn>(a, b);` */
+function binary<K extends "add" | "sub" | "mul" | "div" | "bias_add">(fn: string): Emitter<K, TfjsContext> {
+  return (node, value, ctx) => define(value, `tf.${fn}(${ref(ctx, node.operands[0]!)}, ${ref(ctx, node.operands[1]!)})`);
 }
 
-function shape(ctx: TfjsContext, s: readonly Dim[]): string {
-  return shapeExpr(s, ctx.plan.symbols as SymbolIds);
-}
-
-function define(value: PlannedValue, expr: string): Emitted {
-  return { code: [`const ${value.id} = ${expr};`] };
-}
-
-/** The conv itself, as an expression over the input `x` and kernel `k` identifiers. */
-function convExpr(c: ConvPlan, x: string, k: string): { expr: string; note?: string } {
-  const [t, b, l, r] = c.pads;
-  const pad = t + b + l + r === 0 ? `"valid"` : `[[0, 0], [${t}, ${b}], [${l}, ${r}], [0, 0]]`;
-  const [sh, sw] = c.strides;
-  const [dh, dw] = c.dilations;
-  const strided = sh > 1 || sw > 1;
-  const dilated = dh > 1 || dw > 1;
-  if (!(strided && dilated)) {
-    return { expr: `tf.conv2d(${x}, ${k}, [${sh}, ${sw}], ${pad}, "NHWC", [${dh}, ${dw}])` };
-  }
-  return {
-    expr:
-      `tf.stridedSlice(tf.conv2d(${x}, ${k}, [1, 1], ${pad}, "NHWC", [${dh}, ${dw}]), ` +
-      `[0, 0, 0, 0], [0, 0, 0, 0], [1, ${sh}, ${sw}, 1], 15, 15)`,
-    note: `// tfjs refuses strides > 1 with dilations > 1: a stride-1 conv, then a slice with steps ${sh} (rows) and ${sw} (columns)`,
+function pool(fn: "maxPool" | "avgPool"): Emitter<"max_pool" | "avg_pool", TfjsContext> {
+  return (node, value, ctx) => {
+    const p = value.pool!;
+    return define(value, `tf.${fn}(${ref(ctx, node.operands[0]!)}, [${p.window.join(", ")}], [${p.strides.join(", ")}], ${padArg(p.pads)})`);
   };
 }
+
+/** softmax or log_softmax: tfjs's own on the last axis; elsewhere the shifted form the reference uses. */
+function softmaxLike(log: boolean): Emitter<"softmax" | "log_softmax", TfjsContext> {
+  return (node, value, ctx) => {
+    const x = ref(ctx, node.operands[0]!);
+    const axis = node.attrs.axis;
+    if (axis === value.shape.length - 1) return define(value, `tf.${log ? "logSoftmax" : "softmax"}(${x})`);
+    const shifted = derived(value, "shifted");
+    const lines = [
+      `// tfjs's ${log ? "logSoftmax" : "softmax"} takes the last axis only: shift by the maximum along axis ${axis}, then normalize`,
+      `const ${shifted} = tf.sub(${x}, tf.max(${x}, ${axis}, true));`,
+    ];
+    if (log) return { code: [...lines, `const ${value.id} = tf.sub(${shifted}, tf.log(tf.sum(tf.exp(${shifted}), ${axis}, true)));`] };
+    const exp = derived(value, "exp");
+    return { code: [...lines, `const ${exp} = tf.exp(${shifted});`, `const ${value.id} = tf.div(${exp}, tf.sum(${exp}, ${axis}, true));`] };
+  };
+}
+
+/** x · kernel: tf.matMul on the 2-D view [rows, in] of x, reshaped back. */
+const dense: Emitter<"dense", TfjsContext> = (node, value, ctx) => {
+  const [x, k] = node.operands.map((o) => ref(ctx, o)) as [string, string];
+  const xValue = ctx.plan.value(node.operands[0]!);
+  if (xValue.shape.length === 2) return define(value, `tf.matMul(${x}, ${k})`);
+  const kin = ctx.plan.value(node.operands[1]!).shape[0]!;
+  return define(value, `tf.reshape(tf.matMul(tf.reshape(${x}, ${shape(ctx, [-1, kin])}), ${k}), ${shape(ctx, value.shape)})`);
+};
+
+/** Load-time statistics fold into a kept scale and shift; fed ones go through tf.batchNorm on every call. */
+const batchNorm: Emitter<"batch_norm", TfjsContext> = (node, value, ctx) => {
+  const [x, gamma, beta, mean, variance] = node.operands.map((o) => ref(ctx, o)) as [string, string, string, string, string];
+  const epsilon = jsNumber(node.attrs.epsilon);
+  if (!allLoadTime(ctx, node.operands.slice(1))) {
+    return define(value, `tf.batchNorm(${x}, ${mean}, ${variance}, ${beta}, ${gamma}, ${epsilon})`);
+  }
+  const scale = derived(value, "scale");
+  const shift = derived(value, "shift");
+  return {
+    setup: [
+      `// y = x * scale + shift per channel: scale = gamma / sqrt(variance + ${epsilon}), shift = beta - mean * scale`,
+      `const ${scale} = tf.div(${gamma}, tf.sqrt(tf.add(${variance}, ${epsilon})));`,
+      `const ${shift} = tf.sub(${beta}, tf.mul(${mean}, ${scale}));`,
+    ],
+    keep: value.stage === "run" ? [scale, shift] : [],
+    code: [`const ${value.id} = tf.add(tf.mul(${x}, ${scale}), ${shift});`],
+    reads: node.operands.slice(0, 1),
+  };
+};
+
+/** Nearest upsampling by whole factors, exactly: each pixel repeated by tile over two new axes. */
+const upsample: Emitter<"upsample", TfjsContext> = (node, value, ctx) => {
+  const x = ctx.plan.value(node.operands[0]!);
+  const [n, h, w, c] = x.shape;
+  const [fh, fw] = node.attrs.factors;
+  const spread = `tf.reshape(${x.id}, ${shape(ctx, [n!, h!, 1, w!, 1, c!])})`;
+  return define(value, `tf.reshape(tf.tile(${spread}, [1, 1, ${fh}, 1, ${fw}, 1]), ${shape(ctx, value.shape)})`);
+};
+
+const elu: Emitter<"elu", TfjsContext> = (node, value, ctx) => {
+  const x = ref(ctx, node.operands[0]!);
+  if (node.attrs.alpha === 1) return define(value, `tf.elu(${x})`);
+  // tf.elu has alpha 1: scale its negative side.
+  return define(value, `tf.where(tf.greater(${x}, 0), ${x}, tf.mul(tf.elu(${x}), ${jsNumber(node.attrs.alpha)}))`);
+};
+
+/** value.shape with `size` on `axis` and -1 (the rest) elsewhere, or the begin vector: for tf.slice. */
+function sliceArgs(value: PlannedValue, axis: number, begin: number, size: number): string {
+  const rank = value.shape.length;
+  const at = (v: number, other: number) => `[${Array.from({ length: rank }, (_, i) => (i === axis ? v : other)).join(", ")}]`;
+  return `${at(begin, 0)}, ${at(size, -1)}`;
+}
+
+const pad: Emitter<"pad", TfjsContext> = (node, value, ctx): Emitted => {
+  const x = ref(ctx, node.operands[0]!);
+  const pads = node.attrs.pads;
+  if (pads.every((p) => p === 0)) return define(value, `tf.clone(${x})`);
+  const pairs = Array.from({ length: pads.length / 2 }, (_, i) => `[${pads[2 * i]}, ${pads[2 * i + 1]}]`);
+  return define(value, `tf.pad(${x}, [${pairs.join(", ")}], ${jsNumber(node.attrs.value)})`);
+};
 
 export const tfjsEmitters: EmitterTable<TfjsContext> = {
   input: (_node, value, ctx) => define(value, `tf.tensor(${ctx.fedId(value)}, ${shape(ctx, value.shape)}, "float32")`),
@@ -54,28 +112,33 @@ export const tfjsEmitters: EmitterTable<TfjsContext> = {
     if (usesDecoder) ctx.helpers.add("decodeF32");
     return define(value, `tf.tensor(${expr}, ${shape(ctx, value.shape)}, "float32")`);
   },
-  conv2d: (node, value, ctx) => {
-    const [x, k] = node.operands.map((o) => ref(ctx, o)) as [string, string];
-    const { expr, note } = convExpr(value.conv!, x, k);
-    return { code: [...(note ? [note] : []), `const ${value.id} = ${expr};`] };
-  },
-  masked_conv2d: (node, value, ctx) => {
-    const c = value.conv!;
-    const [x, k, m] = node.operands.map((o) => ref(ctx, o)) as [string, string, string];
-    const maskValue = ctx.plan.value(node.operands[2]!);
-    const asKernel = maskValue.shape.length === 4 ? m : `tf.reshape(${m}, [${c.maskShape!.join(", ")}])`;
-    const kernel = jsIdentifier(`${value.id}kernel`);
-    const masking = `const ${kernel} = tf.mul(${k}, ${asKernel});`;
-    const { expr, note } = convExpr(c, x, kernel);
-    const conv = [...(note ? [note] : []), `const ${value.id} = ${expr};`];
-    // A mask known at load time (kernel too) is applied once in load(), and the product kept.
-    const staticMask = node.operands.slice(1).every((o) => ctx.plan.value(o).stage === "load");
-    return staticMask ? { setup: [masking], keep: [kernel], code: conv } : { code: [masking, ...conv] };
-  },
-  mul: (node, value, ctx) => define(value, `tf.mul(${ref(ctx, node.operands[0]!)}, ${ref(ctx, node.operands[1]!)})`),
+  conv2d,
+  masked_conv2d: maskedConv2d,
+  conv2d_transpose: conv2dTranspose,
+  dense,
+  add: binary("add"),
+  sub: binary("sub"),
+  mul: binary("mul"),
+  div: binary("div"),
   reshape: (node, value, ctx) => define(value, `tf.reshape(${ref(ctx, node.operands[0]!)}, ${shape(ctx, value.shape)})`),
-  bias_add: (node, value, ctx) => define(value, `tf.add(${ref(ctx, node.operands[0]!)}, ${ref(ctx, node.operands[1]!)})`),
-  relu: (node, value, ctx) => define(value, `tf.relu(${ref(ctx, node.operands[0]!)})`),
-  tanh: (node, value, ctx) => define(value, `tf.tanh(${ref(ctx, node.operands[0]!)})`),
-  sigmoid: (node, value, ctx) => define(value, `tf.sigmoid(${ref(ctx, node.operands[0]!)})`),
+  concat: (node, value, ctx) => define(value, `tf.concat([${node.operands.map((o) => ref(ctx, o)).join(", ")}], ${node.attrs.axis})`),
+  slice: (node, value, ctx) => define(value, `tf.slice(${ref(ctx, node.operands[0]!)}, ${sliceArgs(value, node.attrs.axis, node.attrs.begin, node.attrs.size)})`),
+  pad,
+  upsample,
+  max_pool: pool("maxPool"),
+  avg_pool: pool("avgPool"),
+  batch_norm: batchNorm,
+  bias_add: binary("add"),
+  relu: call<"relu">("relu"),
+  tanh: call<"tanh">("tanh"),
+  sigmoid: call<"sigmoid">("sigmoid"),
+  leaky_relu: call<"leaky_relu">("leakyRelu", (a) => [jsNumber(a.alpha)]),
+  elu,
+  gelu: (node, value, ctx) => {
+    const x = ref(ctx, node.operands[0]!);
+    return define(value, `tf.mul(tf.mul(${x}, 0.5), tf.add(tf.erf(tf.mul(${x}, Math.SQRT1_2)), 1))`);
+  },
+  clamp: call<"clamp">("clipByValue", (a) => [jsNumber(a.min), jsNumber(a.max)]),
+  softmax: softmaxLike(false),
+  log_softmax: softmaxLike(true),
 };

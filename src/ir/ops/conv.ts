@@ -2,7 +2,7 @@
 // Also the shared arithmetic: TensorFlow's SAME rule, output sizes, and the left-aligned mask broadcasting rule.
 
 import type { Conv2dAttrs } from "../node.js";
-import { formatShape, type Dim, type Padding, type TensorType, tensorType } from "../types.js";
+import { formatShape, type Dim, MAX_ELEMENTS, type Padding, type TensorType, tensorType } from "../types.js";
 import { type OpDef, type Problem, type Tensor64, isProblem, problem, stridesOf } from "./def.js";
 
 export const KERNEL_AXES = ["height", "width", "in_channels", "out_channels"] as const;
@@ -55,6 +55,9 @@ function checkConvAttrs(a: Conv2dAttrs): Problem | undefined {
       return problem("MC2006", `${what} must be two whole numbers ≥ 1, got [${v.join(", ")}]`);
     }
   }
+  if (!Number.isInteger(a.groups) || a.groups < 1) {
+    return problem("MC2006", `groups must be a whole number ≥ 1, got ${a.groups}`);
+  }
   if (typeof a.padding !== "string") {
     if (a.padding.length !== 4 || !a.padding.every((x) => Number.isInteger(x) && x >= 0)) {
       return problem("MC2006", `explicit padding must be four whole numbers ≥ 0 [top, bottom, left, right], got [${a.padding.join(", ")}]`);
@@ -85,18 +88,27 @@ function inferConv(x: TensorType, k: TensorType, a: Conv2dAttrs): TensorType | P
   if (typeof kh !== "number" || typeof kw !== "number" || typeof kin !== "number" || typeof kout !== "number") {
     return problem("MC2010", `conv2d needs a kernel of known shape, got ${formatShape(k.shape)}`);
   }
-  if (kin !== c) {
-    return problem("MC2005", `the input has ${c} channels but the kernel ${formatShape(k.shape)} ${KERNEL_LAYOUT} expects in_channels ${kin}`);
+  const g = a.groups;
+  if (c % g !== 0 || kout % g !== 0) {
+    return problem("MC2005", `groups=${g} must divide the input's ${c} channels and the kernel's ${kout} out_channels`);
   }
-  const g = convGeometry([h, w], [kh, kw], a);
-  if (g.out[0] < 1 || g.out[1] < 1) {
+  if (kin * g !== c) {
+    const grouped = g > 1 ? ` (${c} / groups ${g} = ${c / g})` : "";
+    return problem("MC2005", `the input has ${c} channels${grouped} but the kernel ${formatShape(k.shape)} ${KERNEL_LAYOUT} expects in_channels ${kin}`);
+  }
+  const geo = convGeometry([h, w], [kh, kw], a);
+  if (geo.out[0] < 1 || geo.out[1] < 1) {
     const reach = [(kh - 1) * a.dilations[0] + 1, (kw - 1) * a.dilations[1] + 1];
     return problem(
       "MC2006",
-      `a ${kh}×${kw} kernel (reaching ${reach[0]}×${reach[1]} with its dilations) does not fit the ${h}×${w} input with padding ${paddingName(a.padding)}: the output would be ${Math.max(g.out[0], 0)}×${Math.max(g.out[1], 0)}`,
+      `a ${kh}×${kw} kernel (reaching ${reach[0]}×${reach[1]} with its dilations) does not fit the ${h}×${w} input with padding ${paddingName(a.padding)}: the output would be ${Math.max(geo.out[0], 0)}×${Math.max(geo.out[1], 0)}`,
     );
   }
-  return tensorType([n, g.out[0], g.out[1], kout]);
+  const padded = (h + geo.pads[0] + geo.pads[1]) * (w + geo.pads[2] + geo.pads[3]) * c * (typeof n === "number" ? n : 1);
+  if (padded > MAX_ELEMENTS) {
+    return problem("MC2040", `with its padding the input would hold ${padded} elements, more than the limit of ${MAX_ELEMENTS}`);
+  }
+  return tensorType([n, geo.out[0], geo.out[1], kout]);
 }
 
 /**
@@ -123,10 +135,14 @@ export function maskAsKernelShape(mask: readonly Dim[]): Dim[] {
   return [...mask, ...new Array<Dim>(4 - mask.length).fill(1)];
 }
 
-/** Naive float64 conv2d, straight from the definition: cross-correlation with zeros outside the input. */
+/**
+ * Naive float64 conv2d, straight from the definition: cross-correlation with zeros outside the input. With groups,
+ * output channel oc reads the input channels of its block: [g · in/G, (g+1) · in/G) for g = floor(oc / (out/G)).
+ */
 export function referenceConv2d(x: Tensor64, k: Tensor64, a: Conv2dAttrs, out: readonly number[]): Tensor64 {
   const [n, h, w, c] = x.shape as [number, number, number, number];
-  const [kh, kw, , o] = k.shape as [number, number, number, number];
+  const [kh, kw, kin, o] = k.shape as [number, number, number, number];
+  const outPerGroup = o / a.groups;
   const { pads } = convGeometry([h, w], [kh, kw], a);
   const [, oh, ow] = out as [number, number, number, number];
   const y = new Float64Array(n * oh * ow * o);
@@ -136,6 +152,7 @@ export function referenceConv2d(x: Tensor64, k: Tensor64, a: Conv2dAttrs, out: r
     for (let oy = 0; oy < oh; oy++)
       for (let ox = 0; ox < ow; ox++)
         for (let oc = 0; oc < o; oc++) {
+          const first = Math.floor(oc / outPerGroup) * kin;
           let acc = 0;
           for (let i = 0; i < kh; i++) {
             const iy = oy * sh - pads[0] + i * dh;
@@ -143,8 +160,8 @@ export function referenceConv2d(x: Tensor64, k: Tensor64, a: Conv2dAttrs, out: r
             for (let j = 0; j < kw; j++) {
               const ix = ox * sw - pads[2] + j * dw;
               if (ix < 0 || ix >= w) continue;
-              for (let ic = 0; ic < c; ic++) {
-                acc += x.data[((b * h + iy) * w + ix) * c + ic]! * k.data[((i * kw + j) * c + ic) * o + oc]!;
+              for (let ic = 0; ic < kin; ic++) {
+                acc += x.data[((b * h + iy) * w + ix) * c + first + ic]! * k.data[((i * kw + j) * kin + ic) * o + oc]!;
               }
             }
           }
@@ -172,15 +189,15 @@ export function referenceMaskKernel(k: Tensor64, mask: Tensor64): Tensor64 {
 
 export const conv2d: OpDef<"conv2d"> = {
   operands: ["input", "kernel"],
-  attrs: { strides: "int-pair", dilations: "int-pair", padding: "padding" },
-  /** x f32[N,4,4,3], kernel f32[3,3,3,2], strides [1,1], valid → f32[N,2,2,2]. */
+  attrs: { strides: "int-pair", dilations: "int-pair", padding: "padding", groups: "int" },
+  /** x f32[N,4,4,3], kernel f32[3,3,3,2], strides [1,1], valid → f32[N,2,2,2]; groups 3: kernel f32[3,3,1,6]. */
   infer: ([x, k], a) => inferConv(x!, k!, a),
   reference: ([x, k], a, out) => referenceConv2d(x!, k!, a, out),
 };
 
 export const masked_conv2d: OpDef<"masked_conv2d"> = {
   operands: ["input", "kernel", "mask"],
-  attrs: { strides: "int-pair", dilations: "int-pair", padding: "padding" },
+  attrs: { strides: "int-pair", dilations: "int-pair", padding: "padding", groups: "int" },
   /** x f32[1,4,4,3], kernel f32[3,3,3,2], mask f32[3,3] (≡ [3,3,1,1]) → f32[1,2,2,2]. */
   infer: ([x, k, m], a) => {
     const t = inferConv(x!, k!, a);

@@ -25,12 +25,18 @@ export function isProblem(x: unknown): x is Problem {
   return typeof x === "object" && x !== null && (x as Problem).problem === true;
 }
 
-/** How an attribute is written in the IR text. `type-shape` attributes are carried by the result type instead. */
-export type AttrKind = "int-pair" | "padding" | "dims" | "type-shape" | "data";
+/**
+ * How an attribute is written in the IR text: `int` 3, `float` 0.2, `int-pair` [1,1], `ints` [0,0,1,1], `dims`
+ * [N,4] (numbers or symbols), `padding` valid | same | [t,b,l,r]. `type-shape` and `data` are carried by the
+ * result type and the constant literal instead.
+ */
+export type AttrKind = "int" | "float" | "int-pair" | "ints" | "padding" | "dims" | "type-shape" | "data";
 
 export interface OpDef<K extends OpKind> {
   /** Operand names, in order, as messages call them. */
   readonly operands: readonly string[];
+  /** Takes one or more operands of the same role (concat); `operands` then names that role once. */
+  readonly variadic?: boolean;
   readonly attrs: { readonly [A in keyof OpAttrs[K]]-?: AttrKind };
   /**
    * The result type, or why the operands and attributes do not fit. Pure; must not throw on user input.
@@ -56,4 +62,15 @@ export function stridesOf(shape: readonly number[]): number[] {
     acc *= shape[i]!;
   }
   return s;
+}
+
+/** Whether an op takes `n` operands. */
+export function acceptsOperandCount(def: { readonly operands: readonly string[]; readonly variadic?: boolean }, n: number): boolean {
+  return def.variadic ? n >= 1 : n === def.operands.length;
+}
+
+/** An axis given as -rank..rank-1, made non-negative; undefined when out of range. */
+export function normalizeAxis(axis: number, rank: number): number | undefined {
+  if (!Number.isInteger(axis) || axis < -rank || axis >= rank) return undefined;
+  return axis < 0 ? axis + rank : axis;
 }

@@ -1,6 +1,7 @@
 // Elementwise ops: mul (same rank, axes equal or 1), bias_add (one value per channel, the last axis) and the
 // activations relu, tanh, sigmoid. No implicit rank promotion: a broadcast must be spelled with reshape.
 
+import type { OpAttrs, OpKind } from "../node.js";
 import { formatShape, type Dim, type TensorType, tensorType } from "../types.js";
 import { type OpDef, type Tensor64, elementCount, problem, stridesOf } from "./def.js";
 
@@ -18,27 +19,34 @@ export function broadcastShapes(a: readonly Dim[], b: readonly Dim[]): Dim[] | {
   return out;
 }
 
-export const mul: OpDef<"mul"> = {
-  operands: ["lhs", "rhs"],
-  attrs: {},
-  /** f32[3,3,3,2] × f32[3,3,1,1] → f32[3,3,3,2]: same rank, each axis equal or 1. */
-  infer: ([a, b]) => {
-    const s = broadcastShapes(a!.shape, b!.shape);
-    if (Array.isArray(s)) return tensorType(s);
-    const why =
-      s.axis < 0
-        ? `the ranks differ (${a!.shape.length} and ${b!.shape.length}); reshape one operand first`
-        : `axis ${s.axis} is ${a!.shape[s.axis]} and ${b!.shape[s.axis]}; each axis must be equal or 1`;
-    return problem("MC2007", `mul cannot combine ${formatShape(a!.shape)} and ${formatShape(b!.shape)}: ${why}`);
-  },
-  reference: ([a, b], _attrs, out) => {
-    const data = new Float64Array(elementCount(out));
-    forEachBroadcast(out, a!.shape, b!.shape, (i, ia, ib) => {
-      data[i] = a!.data[ia]! * b!.data[ib]!;
-    });
-    return { shape: [...out], data };
-  },
-};
+/** A same-rank broadcasting binary op: f32[3,3,3,2] ∘ f32[3,3,1,1] → f32[3,3,3,2]. */
+function binary<K extends "add" | "sub" | "mul" | "div">(op: K, f: (a: number, b: number) => number): OpDef<K> {
+  return {
+    operands: ["lhs", "rhs"],
+    attrs: {} as OpDef<K>["attrs"],
+    infer: ([a, b]) => {
+      const s = broadcastShapes(a!.shape, b!.shape);
+      if (Array.isArray(s)) return tensorType(s);
+      const why =
+        s.axis < 0
+          ? `the ranks differ (${a!.shape.length} and ${b!.shape.length}); reshape one operand first`
+          : `axis ${s.axis} is ${a!.shape[s.axis]} and ${b!.shape[s.axis]}; each axis must be equal or 1`;
+      return problem("MC2007", `${op} cannot combine ${formatShape(a!.shape)} and ${formatShape(b!.shape)}: ${why}`);
+    },
+    reference: ([a, b], _attrs, out) => {
+      const data = new Float64Array(elementCount(out));
+      forEachBroadcast(out, a!.shape, b!.shape, (i, ia, ib) => {
+        data[i] = f(a!.data[ia]!, b!.data[ib]!);
+      });
+      return { shape: [...out], data };
+    },
+  };
+}
+
+export const add = binary("add", (a, b) => a + b);
+export const sub = binary("sub", (a, b) => a - b);
+export const mul = binary("mul", (a, b) => a * b);
+export const div = binary("div", (a, b) => a / b);
 
 /**
  * Visits every row-major index `i` of `out` with the indices into `a` and `b` that broadcast onto it (same rank,
@@ -86,16 +94,25 @@ export const bias_add: OpDef<"bias_add"> = {
   },
 };
 
-function unary(f: (v: number) => number): OpDef<"relu" | "tanh" | "sigmoid"> {
+/** An elementwise op of one operand: any shape maps to itself, f32[N,2,2,2] → f32[N,2,2,2]. */
+export function unary<K extends OpKind>(attrs: OpDef<K>["attrs"], f: (v: number, a: OpAttrs[K]) => number): OpDef<K> {
   return {
     operands: ["input"],
-    attrs: {},
-    /** Any shape maps to itself: f32[N,2,2,2] → f32[N,2,2,2]. */
+    attrs,
     infer: ([x]: readonly TensorType[]) => tensorType(x!.shape),
-    reference: ([x]: readonly Tensor64[]) => ({ shape: x!.shape, data: x!.data.map(f) }),
+    reference: ([x]: readonly Tensor64[], a: OpAttrs[K]) => ({ shape: x!.shape, data: x!.data.map((v) => f(v, a)) }),
   };
 }
 
-export const relu: OpDef<"relu"> = unary((v) => (v > 0 ? v : 0));
-export const tanh: OpDef<"tanh"> = unary(Math.tanh);
-export const sigmoid: OpDef<"sigmoid"> = unary((v) => 1 / (1 + Math.exp(-v)));
+export const relu: OpDef<"relu"> = unary({}, (v) => (v > 0 ? v : 0));
+export const tanh: OpDef<"tanh"> = unary({}, Math.tanh);
+export const sigmoid: OpDef<"sigmoid"> = unary({}, (v) => 1 / (1 + Math.exp(-v)));
+const clampRule = unary<"clamp">({ min: "float", max: "float" }, (v, a) => Math.min(Math.max(v, a.min), a.max));
+export const clamp: OpDef<"clamp"> = {
+  ...clampRule,
+  /** f32[N,4,4,1] with min 0, max 1 → f32[N,4,4,1]; min must not exceed max. */
+  infer: (types, a) =>
+    Number.isFinite(a.min) && Number.isFinite(a.max) && a.min <= a.max
+      ? clampRule.infer(types, a)
+      : problem("MC2017", `clamp needs finite bounds with min ≤ max, got [${a.min}, ${a.max}]`),
+};

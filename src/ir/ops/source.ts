@@ -1,6 +1,6 @@
 // Source ops: values that enter the graph. input (fed per call), param (weights), constant (known at compile time).
 
-import { tensorType } from "../types.js";
+import { shapeProblemText, tensorType } from "../types.js";
 import type { OpDef } from "./def.js";
 import { problem } from "./def.js";
 
@@ -8,17 +8,23 @@ export const input: OpDef<"input"> = {
   operands: [],
   attrs: { shape: "type-shape" },
   /** `input : f32[N,4,4,3]` has the type its declaration gives. */
-  infer: (_types, a) => tensorType(a.shape),
+  infer: (_types, a) => {
+    const bad = shapeProblemText(a.shape);
+    return bad ? problem("MC2020", bad) : tensorType(a.shape);
+  },
 };
 
 export const param: OpDef<"param"> = {
   operands: [],
   attrs: { shape: "type-shape" },
   /** `param : f32[3,3,3,2]`; params have known shapes (weights are concrete). */
-  infer: (_types, a) =>
-    a.shape.every((d) => typeof d === "number")
-      ? tensorType(a.shape)
-      : problem("MC2010", `a parameter needs a known shape, got a symbolic dimension in [${a.shape.join(", ")}]`),
+  infer: (_types, a) => {
+    if (!a.shape.every((d) => typeof d === "number")) {
+      return problem("MC2010", `a parameter needs a known shape, got a symbolic dimension in [${a.shape.join(", ")}]`);
+    }
+    const bad = shapeProblemText(a.shape);
+    return bad ? problem("MC2020", bad) : tensorType(a.shape);
+  },
 };
 
 export const constant: OpDef<"constant"> = {
@@ -29,6 +35,8 @@ export const constant: OpDef<"constant"> = {
     if (!a.shape.every((d) => typeof d === "number")) {
       return problem("MC2010", `a constant needs a known shape, got [${a.shape.join(", ")}]`);
     }
+    const bad = a.shape.length > 0 ? shapeProblemText(a.shape) : undefined;
+    if (bad) return problem("MC2020", bad);
     const n = (a.shape as number[]).reduce((x, y) => x * y, 1);
     if (n !== a.data.length) {
       return problem("MC2011", `a constant of shape [${a.shape.join(", ")}] needs ${n} values, got ${a.data.length}`);

@@ -54,7 +54,12 @@ function formatData(node: Extract<AnyNode, { op: "constant" }>, elideAbove: numb
 
 function formatAttr(kind: AttrKind, value: unknown): string {
   switch (kind) {
+    case "int":
+      return String(value);
+    case "float":
+      return formatNumber(value as number);
     case "int-pair":
+    case "ints":
     case "dims":
       return `[${(value as readonly (number | string)[]).join(",")}]`;
     case "padding":
@@ -70,7 +75,7 @@ export function printNode(node: AnyNode, options: PrintOptions = {}): string {
   const def = opDef(node.op);
   const operands = node.operands.map(formatValueName).join(", ");
   let text = `${formatValueName(node.name)} = ${node.op}`;
-  if (def.operands.length > 0) text += `(${operands})`;
+  if (node.operands.length > 0) text += `(${operands})`;
   if (node.op === "constant") text += ` ${formatData(node, options.elideAbove ?? 16)}`;
   const attrs = Object.entries(def.attrs as Record<string, AttrKind>)
     .filter(([, kind]) => kind !== "type-shape" && kind !== "data")

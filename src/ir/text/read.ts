@@ -61,11 +61,22 @@ class IrReader {
     return t;
   }
 
+  /** A quoted name's text; a bad escape is the text's error, reported where it stands. */
+  private unquote(text: string, tok: IToken): string {
+    try {
+      return JSON.parse(text) as string;
+    } catch {
+      this.fail(`${text} is not a valid quoted name (escapes as in JSON)`, tok);
+    }
+  }
+
   private name(): string {
     const t = this.peek();
     if (t?.tokenType === Str) {
       this.pos++;
-      return JSON.parse(t.image) as string;
+      const name = this.unquote(t.image, t);
+      if (name.length === 0) this.fail("a name must not be empty", t);
+      return name;
     }
     return this.take(Ident, "a name").image;
   }
@@ -73,7 +84,7 @@ class IrReader {
   private valueName(): { name: string; tok: IToken } {
     const tok = this.take(ValueName, "a value name like %x");
     const body = tok.image.slice(1);
-    return { name: body.startsWith('"') ? (JSON.parse(body) as string) : body, tok };
+    return { name: body.startsWith('"') ? this.unquote(body, tok) : body, tok };
   }
 
   private number(): number {
@@ -113,7 +124,11 @@ class IrReader {
 
   private attr(kind: AttrKind): unknown {
     switch (kind) {
+      case "int":
+      case "float":
+        return this.number();
       case "int-pair":
+      case "ints":
         return this.dims();
       case "dims":
         return this.dims();
@@ -145,7 +160,7 @@ class IrReader {
     const op: OpKind = opTok.image;
     const def = opDef(op);
     const operands: Value[] = [];
-    if (def.operands.length > 0) {
+    if (def.operands.length > 0 && this.is("(")) {
       this.expect("(");
       while (!this.is(")")) {
         const o = this.valueName();
@@ -169,6 +184,7 @@ class IrReader {
         const key = this.take(Ident, "an attribute name");
         const kind = kinds[key.image];
         if (!kind || kind === "type-shape" || kind === "data") this.fail(`${op} has no attribute '${key.image}'`, key);
+        if (key.image in attrs) this.fail(`the attribute '${key.image}' is given twice`, key);
         this.expect("=");
         attrs[key.image] = this.attr(kind);
         if (!this.is("}")) this.expect(",");

@@ -100,7 +100,7 @@ export async function load(weights, options) {
     const v0 = feed("input", inputs, "x", ["N", 4, 4, 3], dims, false);
     const s0 = dims.get("N");
 
-    // %y.conv = conv2d(%x, %k.masked) {strides=[1,1], dilations=[1,1], padding=valid} : f32[N,2,2,2]
+    // %y.conv = conv2d(%x, %k.masked) {strides=[1,1], dilations=[1,1], padding=valid, groups=1} : f32[N,2,2,2]
     const v6 = (buf6 = reuse(buf6, s0 * 8));
     // 7 of 9 taps live (structurally zero taps have no code); out channels in blocks of 4
     for (let n = 0; n < s0; n++) {

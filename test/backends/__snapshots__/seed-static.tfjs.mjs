@@ -97,7 +97,7 @@ export async function load(weights, options) {
     const results = tf.tidy(() => {
       // %x = input : f32[N,4,4,3]
       const v0 = tf.tensor(d0, [s0, 4, 4, 3], "float32");
-      // %y.conv = conv2d(%x, %k.masked) {strides=[1,1], dilations=[1,1], padding=valid} : f32[N,2,2,2]
+      // %y.conv = conv2d(%x, %k.masked) {strides=[1,1], dilations=[1,1], padding=valid, groups=1} : f32[N,2,2,2]
       const v6 = tf.conv2d(v0, v5, [1, 1], "valid", "NHWC", [1, 1]);
       // %y = bias_add(%y.conv, %b) : f32[N,2,2,2]
       const v7 = tf.add(v6, v2);

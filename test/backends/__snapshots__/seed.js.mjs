@@ -67,7 +67,7 @@ export async function load(weights, options) {
     // %m = input : f32[3,3]
     const v1 = feed("input", inputs, "m", [3, 3], dims, false);
 
-    // %y.conv = masked_conv2d(%x, %k, %m) {strides=[1,1], dilations=[1,1], padding=valid} : f32[1,2,2,2]
+    // %y.conv = masked_conv2d(%x, %k, %m) {strides=[1,1], dilations=[1,1], padding=valid, groups=1} : f32[1,2,2,2]
     // kernel4 = v2 * v1, the mask read as [3, 3, 1, 1]; dead taps are never read
     // mask tap (0, 0)
     for (let ci = 0; ci < 3; ci++) {
@@ -75,35 +75,35 @@ export async function load(weights, options) {
     }
     // mask tap (0, 1)
     for (let ci = 0; ci < 3; ci++) {
-      for (let co = 0, e = 6 + ci * 2; co < 2; co++, e++) kernel4[e] = v2[e] * v1[1];
+      for (let co = 0, e = ci * 2 + 6; co < 2; co++, e++) kernel4[e] = v2[e] * v1[1];
     }
     // mask tap (0, 2)
     for (let ci = 0; ci < 3; ci++) {
-      for (let co = 0, e = 12 + ci * 2; co < 2; co++, e++) kernel4[e] = v2[e] * v1[2];
+      for (let co = 0, e = ci * 2 + 12; co < 2; co++, e++) kernel4[e] = v2[e] * v1[2];
     }
     // mask tap (1, 0)
     for (let ci = 0; ci < 3; ci++) {
-      for (let co = 0, e = 18 + ci * 2; co < 2; co++, e++) kernel4[e] = v2[e] * v1[3];
+      for (let co = 0, e = ci * 2 + 18; co < 2; co++, e++) kernel4[e] = v2[e] * v1[3];
     }
     // mask tap (1, 1)
     for (let ci = 0; ci < 3; ci++) {
-      for (let co = 0, e = 24 + ci * 2; co < 2; co++, e++) kernel4[e] = v2[e] * v1[4];
+      for (let co = 0, e = ci * 2 + 24; co < 2; co++, e++) kernel4[e] = v2[e] * v1[4];
     }
     // mask tap (1, 2)
     for (let ci = 0; ci < 3; ci++) {
-      for (let co = 0, e = 30 + ci * 2; co < 2; co++, e++) kernel4[e] = v2[e] * v1[5];
+      for (let co = 0, e = ci * 2 + 30; co < 2; co++, e++) kernel4[e] = v2[e] * v1[5];
     }
     // mask tap (2, 0)
     for (let ci = 0; ci < 3; ci++) {
-      for (let co = 0, e = 36 + ci * 2; co < 2; co++, e++) kernel4[e] = v2[e] * v1[6];
+      for (let co = 0, e = ci * 2 + 36; co < 2; co++, e++) kernel4[e] = v2[e] * v1[6];
     }
     // mask tap (2, 1)
     for (let ci = 0; ci < 3; ci++) {
-      for (let co = 0, e = 42 + ci * 2; co < 2; co++, e++) kernel4[e] = v2[e] * v1[7];
+      for (let co = 0, e = ci * 2 + 42; co < 2; co++, e++) kernel4[e] = v2[e] * v1[7];
     }
     // mask tap (2, 2)
     for (let ci = 0; ci < 3; ci++) {
-      for (let co = 0, e = 48 + ci * 2; co < 2; co++, e++) kernel4[e] = v2[e] * v1[8];
+      for (let co = 0, e = ci * 2 + 48; co < 2; co++, e++) kernel4[e] = v2[e] * v1[8];
     }
     const v4 = (buf4 = reuse(buf4, 8));
     // 9 of 9 taps live (structurally zero taps have no code); out channels in blocks of 4

@@ -94,7 +94,7 @@ export async function load(weights, options) {
       const v0 = tf.tensor(d0, [1, 4, 4, 3], "float32");
       // %m = input : f32[3,3]
       const v1 = tf.tensor(d1, [3, 3], "float32");
-      // %y.conv = masked_conv2d(%x, %k, %m) {strides=[1,1], dilations=[1,1], padding=valid} : f32[1,2,2,2]
+      // %y.conv = masked_conv2d(%x, %k, %m) {strides=[1,1], dilations=[1,1], padding=valid, groups=1} : f32[1,2,2,2]
       const v4kernel = tf.mul(v2, tf.reshape(v1, [3, 3, 1, 1]));
       const v4 = tf.conv2d(v0, v4kernel, [1, 1], "valid", "NHWC", [1, 1]);
       // %y = bias_add(%y.conv, %b) : f32[1,2,2,2]

@@ -64,7 +64,7 @@ export async function load(weights, options) {
     const v0 = feed("input", inputs, "x", ["N", 5, 5, 1], dims, false);
     const s0 = dims.get("N");
 
-    // %y.conv = conv2d(%x, %k) {strides=[2,2], dilations=[2,1], padding=same} : f32[N,3,3,1]
+    // %y.conv = conv2d(%x, %k) {strides=[2,2], dilations=[2,1], padding=same, groups=1} : f32[N,3,3,1]
     const v2 = (buf2 = reuse(buf2, s0 * 9));
     // the input with zeros around it: 1 row above, 1 below, 0 columns left, 1 right
     pad2 = reuse(pad2, s0 * 42);

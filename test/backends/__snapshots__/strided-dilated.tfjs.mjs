@@ -87,7 +87,7 @@ export async function load(weights, options) {
     const results = tf.tidy(() => {
       // %x = input : f32[N,5,5,1]
       const v0 = tf.tensor(d0, [s0, 5, 5, 1], "float32");
-      // %y.conv = conv2d(%x, %k) {strides=[2,2], dilations=[2,1], padding=same} : f32[N,3,3,1]
+      // %y.conv = conv2d(%x, %k) {strides=[2,2], dilations=[2,1], padding=same, groups=1} : f32[N,3,3,1]
       // tfjs refuses strides > 1 with dilations > 1: a stride-1 conv, then a slice with steps 2 (rows) and 2 (columns)
       const v2 = tf.stridedSlice(tf.conv2d(v0, v1, [1, 1], [[0, 0], [1, 1], [0, 1], [0, 0]], "NHWC", [2, 1]), [0, 0, 0, 0], [0, 0, 0, 0], [1, 2, 2, 1], 15, 15);
       // %y = relu(%y.conv) : f32[N,3,3,1]
