@@ -3,6 +3,12 @@
 
 import { runCli } from "./app.js";
 
+// `mconv run … | head`: a reader that stops early is normal use, not an error to report.
+process.stdout.on("error", (e: NodeJS.ErrnoException) => {
+  if (e.code === "EPIPE") process.exit(0);
+  throw e;
+});
+
 const code = await runCli(process.argv.slice(2), {
   stdout: (text) => process.stdout.write(text),
   stderr: (text) => process.stderr.write(text),

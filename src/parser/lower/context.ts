@@ -61,6 +61,9 @@ export interface Target {
   readonly nested?: boolean;
 }
 
+/** Semantic errors reported in one run at most; the lowering stops after them. */
+export const MAX_ERRORS = 100;
+
 export class Lowerer {
   readonly b: CountingBuilder;
   private readonly seen = new Set<string>();
@@ -104,6 +107,12 @@ export class Lowerer {
   /** Counts a statement or an instance; false (after reporting once, at `at`) when the budget is spent. */
   spend(at: Span): boolean {
     if (this.aborted) return false;
+    if (this.b.diagnostics.length >= MAX_ERRORS) {
+      // A file of thousands of broken lines gets the first hundred, fast, instead of every one, slowly.
+      this.aborted = true;
+      this.b.report(error("MC2030", `stopped after ${MAX_ERRORS} errors; fix these and check again`, at));
+      return false;
+    }
     this.work++;
     if (this.work + this.b.added <= MAX_WORK) return true;
     this.aborted = true;
