@@ -50,12 +50,12 @@ export function loadModel(path: string, cwd: string): Result<Graph> {
 }
 
 /** Reads a tensors file and checks it against the model's inputs or weights. */
-export function loadFeeds(graph: Graph, role: FeedRole, path: string, cwd: string, symbols?: Map<string, number>): Result<TensorMap> {
+export function loadFeeds(graph: Graph, role: FeedRole, path: string, args: ParsedArgs, cwd: string): Result<TensorMap> {
   const source = readSource(path, cwd, `${role}s file`);
   if (!source.ok) return source;
-  const file = readTensorFile(source.value);
+  const file = readTensorFile(source.value, { allowNonFinite: args.values["allow-non-finite"] === true });
   if (!file.ok) return file;
-  const ds = checkFeeds(graph, role, file.value, symbols);
+  const ds = checkFeeds(graph, role, file.value);
   return ds.length > 0 ? failed(ds) : ok(tensorMap(file.value));
 }
 
@@ -68,7 +68,8 @@ export function writeOutput(path: string, cwd: string, text: string): Result<str
     return ok(full);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    const why = code === "EISDIR" ? "it is a folder" : code === "EACCES" || code === "EPERM" ? "permission denied" : code === "ENOTDIR" ? "a part of the path is a file" : (e as Error).message;
+    const why =
+      code === "EISDIR" ? "it is a folder" : code === "EACCES" || code === "EPERM" ? "permission denied" : code === "ENOTDIR" || code === "EEXIST" ? "a part of the path is a file" : (e as Error).message;
     return failed([error("MC5003", `cannot write '${path}': ${why}`)]);
   }
 }
@@ -111,7 +112,7 @@ export function prepare(
   let weights: TensorMap | undefined = generatedWeights(model.value, args);
   if (weights && typeof weightsPath === "string") throw new UsageError("give either --weights or --init, not both");
   if (typeof weightsPath === "string") {
-    const w = loadFeeds(model.value, "weight", weightsPath, cwd);
+    const w = loadFeeds(model.value, "weight", weightsPath, args, cwd);
     if (!w.ok) return w;
     weights = w.value;
   }
@@ -147,4 +148,5 @@ export const sharedOptions = {
   ...initOptions,
   optimize: { type: "string", short: "O", value: "LEVEL", description: "optimization level: -O0 (no optimization passes) or -O1 (default)" },
   verify: { type: "boolean", description: "run the IR verifier after every pass" },
+  "allow-non-finite": { type: "boolean", description: 'accept NaN and Infinity in tensors files (as "NaN", "Infinity", "-Infinity")' },
 } as const;

@@ -48,7 +48,7 @@ export const runCommand: Command = {
       const names = missingWeights.map((p) => `'${p.name}'`).join(", ");
       return report(failed([error("MC5024", `the model has weights (${names}); give them with --weights W.json, or generate them with --init random`)]), io);
     }
-    const inputs = loadFeeds(source, "input", inputsPath, io.cwd);
+    const inputs = loadFeeds(source, "input", inputsPath, args, io.cwd);
     if (!inputs.ok) return report(inputs, io);
     const backend = (args.values["backend"] as Backend | "reference" | undefined) ?? "tfjs";
     let outputs: Record<string, { shape: readonly number[]; data: ArrayLike<number> }>;

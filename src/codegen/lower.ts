@@ -207,7 +207,9 @@ function symbolIds(graph: Graph): { symbols: Map<string, string>; diagnostics: D
   for (const node of graph.nodes) {
     const unbound = node.type.shape.find((d) => typeof d === "string" && !symbols.has(d));
     if (unbound !== undefined) {
-      diagnostics.push(error("MC4001", `the size ${unbound} of %${node.name} is not given by any input, so it cannot be known when the model runs`, node.span));
+      // Only inputs bring symbols into a verified graph (params and constants have known shapes, shape rules keep
+      // symbols): a stray one is a broken invariant, not a user's mistake.
+      throw new InternalError(`the size ${unbound} of %${node.name} is not given by any input`);
     }
   }
   return { symbols, diagnostics };

@@ -32,7 +32,14 @@ function describe(n: JsonNode): string {
   return n.type === "array" ? "a list" : n.type === "object" ? "an object" : n.type === "null" ? "null" : `${n.type} ${JSON.stringify(n.value)}`;
 }
 
-function readEntry(source: Source, keyNode: JsonNode, value: JsonNode, ds: Diagnostic[]): TensorEntry | undefined {
+export interface TensorFileOptions {
+  /** Accept NaN and ±Infinity: written "NaN", "Infinity", "-Infinity" (as mconv writes them) or as overflowing numbers. */
+  readonly allowNonFinite?: boolean;
+}
+
+const NON_FINITE: Readonly<Record<string, number>> = { NaN: NaN, Infinity: Infinity, "-Infinity": -Infinity };
+
+function readEntry(source: Source, keyNode: JsonNode, value: JsonNode, ds: Diagnostic[], options: TensorFileOptions): TensorEntry | undefined {
   const name = keyNode.value as string;
   const keySpan = nodeSpan(source, keyNode);
   if (value.type !== "object") {
@@ -87,14 +94,15 @@ function readEntry(source: Source, keyNode: JsonNode, value: JsonNode, ds: Diagn
   const data = new Float32Array(count);
   for (let i = 0; i < count; i++) {
     const v = items[i]!;
-    if (v.type !== "number") {
+    const special = options.allowNonFinite && v.type === "string" ? NON_FINITE[v.value as string] : undefined;
+    if (v.type !== "number" && special === undefined) {
       ds.push(error("MC5014", `tensor '${name}': value ${i} must be a number, got ${describe(v)}`, nodeSpan(source, v)));
       return undefined;
     }
-    const x = v.value as number;
-    if (!Number.isFinite(Math.fround(x))) {
+    const x = special ?? (v.value as number);
+    if (!Number.isFinite(Math.fround(x)) && !options.allowNonFinite) {
       const text = source.text.slice(v.offset, v.offset + v.length);
-      ds.push(error("MC5015", `tensor '${name}': value ${i} (${text}) is not a finite float32`, nodeSpan(source, v)));
+      ds.push(error("MC5015", `tensor '${name}': value ${i} (${text}) is not a finite float32; --allow-non-finite accepts it`, nodeSpan(source, v)));
       return undefined;
     }
     data[i] = x;
@@ -123,7 +131,7 @@ function tooDeep(text: string): number {
 }
 
 /** Parses and checks a tensors file; every problem is reported with its position. */
-export function readTensorFile(source: Source): Result<TensorFile> {
+export function readTensorFile(source: Source, options: TensorFileOptions = {}): Result<TensorFile> {
   const deep = tooDeep(source.text);
   if (deep >= 0) {
     return failed([error("MC5011", `brackets nest more than ${MAX_JSON_NESTING} deep; a tensors file is {"name": {"shape": [...], "data": [...]}}`, span(source, deep, deep + 1))]);
@@ -151,7 +159,7 @@ export function readTensorFile(source: Source): Result<TensorFile> {
       ds.push(error("MC5012", `tensor '${keyNode.value}' is given twice`, nodeSpan(source, keyNode), [{ message: "first given here", span: prior.at.key }]));
       continue;
     }
-    const entry = readEntry(source, keyNode, value, ds);
+    const entry = readEntry(source, keyNode, value, ds, options);
     if (entry) entries.set(entry.name, entry);
   }
   return ds.length > 0 ? failed(ds) : ok({ source, entries, at: span(source, root.offset, root.offset + 1) });
