@@ -4,7 +4,7 @@
 import { printGraph } from "../ir/text/print.js";
 import { passes } from "../passes/pipeline.js";
 import { type Command, EXIT, singleFile } from "./command.js";
-import { prepare, printAfterSet, sharedOptions } from "./frontend.js";
+import { optLevel, prepare, printAfterSet, sharedOptions } from "./frontend.js";
 import { report } from "./report.js";
 
 export const irCommand: Command = {
@@ -21,11 +21,19 @@ export const irCommand: Command = {
     const file = singleFile(args, this);
     const wanted = printAfterSet(args);
     const print = { elideAbove: args.values["full"] === true ? Infinity : 16 };
+    const ran = new Set<string>();
     const prepared = prepare(file, args, io.cwd, (pass, graph) => {
+      ran.add(pass.name);
       if (wanted?.(pass)) io.stdout(`# IR after ${pass.name}\n${printGraph(graph, print)}\n`);
     });
     if (!prepared.ok) return report(prepared, io);
     report(prepared, io);
+    const level = `-O${optLevel(args)}`;
+    for (const p of passes) {
+      if (wanted?.(p) && !ran.has(p.name) && args.values["print-ir-after"]?.toString() !== "all") {
+        io.stderr(`mconv ir: note: ${p.name} does not run at ${level}, so there is no IR after it to print\n`);
+      }
+    }
     io.stdout(`${wanted ? "# final IR\n" : ""}${printGraph(prepared.value.graph, print)}`);
     return EXIT.ok;
   },

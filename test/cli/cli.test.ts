@@ -137,6 +137,12 @@ describe("mconv ir", () => {
     expect(o0.stdout).toContain("masked_conv2d");
   });
 
+  it("says so when a pass named in --print-ir-after does not run at the chosen level", async () => {
+    const r = await mconv("ir", "examples/seed_static.mconv", "-O0", "--print-ir-after=fold-static-masks");
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe("mconv ir: note: fold-static-masks does not run at -O0, so there is no IR after it to print\n");
+  });
+
   it("refuses an unknown pass name as a usage error", async () => {
     const r = await mconv("ir", "examples/seed.mconv", "--print-ir-after=fold");
     expect(r.code).toBe(2);
