@@ -101,9 +101,12 @@ function sourceLineAt(s: Span): { text: string; lineStart: number; line: number 
   return { text: text.slice(lineStart, lineEnd).replace(/\r$/, ""), lineStart, line: lineCol(s.source, start).line };
 }
 
-/** Control characters would garble a terminal; show them as printable stand-ins of the same width. */
+/**
+ * Control characters would garble a terminal, and bidirectional overrides would reorder the line it shows
+ * ("Trojan Source"); show them as printable stand-ins of the same width, so the caret stays under its column.
+ */
 function printable(line: string): string {
-  return line.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029]/g, "?").replace(/\t/g, " ");
+  return line.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, "?").replace(/\t/g, " ");
 }
 
 /** Lines longer than this are shown as a window around the caret (a minified or one-line file stays readable). */
@@ -127,11 +130,12 @@ export function formatSnippet(s: Span): string {
 }
 
 /**
- * Messages quote names from files (a weights key, a model name): control characters in them are shown escaped,
- * so a hostile file cannot move the cursor, recolour or clear the user's terminal, or forge extra lines.
+ * Messages quote names from files (a weights key, a model name): control characters and bidirectional overrides
+ * in them are shown escaped, so a hostile file cannot move the cursor, recolour or clear the user's terminal,
+ * forge extra lines or reorder what a line shows.
  */
 function escapeControls(text: string): string {
-  return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+  return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
 }
 
 /** One diagnostic as a user sees it: location, severity, code, message, snippet, notes. */

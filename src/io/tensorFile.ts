@@ -142,7 +142,12 @@ export function readTensorFile(source: Source, options: TensorFileOptions = {}):
   const root = parseTree(text, parseErrors, { disallowComments: true, allowTrailingComma: false });
   if (parseErrors.length > 0 || !root) {
     const ds = parseErrors.map((e) =>
-      error("MC5011", `this is not valid JSON: ${printParseErrorCode(e.error).replace(/([a-z])([A-Z])/g, "$1 $2").toLowerCase()}`, span(source, e.offset, e.offset + Math.max(e.length, 1))),
+      error(
+        "MC5011",
+        `this is not valid JSON: ${printParseErrorCode(e.error).replace(/([a-z])([A-Z])/g, "$1 $2").toLowerCase()}`,
+        // jsonc-parser may place an error at or past the end of the text: keep the span inside it.
+        span(source, Math.min(e.offset, source.text.length), Math.min(e.offset + Math.max(e.length, 1), source.text.length)),
+      ),
     );
     return failed(ds.length > 0 ? ds : [error("MC5011", "the file is empty; expected a JSON object of tensors", span(source, 0, 0))]);
   }

@@ -6,7 +6,7 @@ import { type Diagnostic, type Result, type Span, error, failed, hasErrors, ok }
 import type { AnyNode, Conv2dAttrs, Graph, GraphOutput, Node, OpAttrs, OpKind } from "./node.js";
 import { acceptsOperandCount, isProblem } from "./ops/def.js";
 import { opDef } from "./registry.js";
-import { type Dim, MAX_ELEMENTS, type TensorType, formatShape, knownElements, tensorType } from "./types.js";
+import { type Dim, MAX_ELEMENTS, MAX_RANK, type TensorType, formatShape, knownElements, tensorType } from "./types.js";
 
 /** A handle on a value made by a builder. `valid` is false after an error: using it adds no new reports. */
 export interface Value {
@@ -85,6 +85,9 @@ export class GraphBuilder {
       owned,
     );
     if (isProblem(type)) return this.fail(type.code, type.message, opts);
+    if (type.shape.length > MAX_RANK) {
+      return this.fail("MC2040", `${op} would make a tensor of ${type.shape.length} axes; a tensor has at most ${MAX_RANK}`, opts);
+    }
     const size = knownElements(type.shape);
     if (size > MAX_ELEMENTS) {
       return this.fail("MC2040", `${op} would make a tensor ${formatShape(type.shape)} of ${size} elements, more than the limit of ${MAX_ELEMENTS}`, opts);

@@ -49,8 +49,12 @@ export function knownElements(shape: readonly Dim[]): number {
   return n;
 }
 
+/** The most axes a tensor may have: convolution networks need four or five; a bound keeps every walk shallow. */
+export const MAX_RANK = 8;
+
 /** Why a declared shape is not one mconv can hold, or undefined: sizes are whole numbers ≥ 1, or names. */
 export function shapeProblemText(shape: readonly Dim[]): string | undefined {
+  if (shape.length > MAX_RANK) return `a tensor has at most ${MAX_RANK} axes, got ${shape.length}`;
   for (const d of shape) {
     if (typeof d === "string" ? !/^[A-Za-z_][A-Za-z0-9_]*$/.test(d) : !Number.isInteger(d) || d < 1) {
       return `a dimension is a whole number ≥ 1 or a name, got ${typeof d === "string" ? JSON.stringify(d) : String(d)} in ${formatShape(shape)}`;

@@ -13,7 +13,7 @@
 //   arguments  := argument (',' argument)*                              argument := ((NAME | 'mask') '=')? expr
 //   expr       := NUMBER | STRING | list | NAME ('(' arguments? ')')?   list := '[' expr (',' expr)* ']'
 
-import { CstParser, type IParserErrorMessageProvider, type IToken, type TokenType } from "chevrotain";
+import { type CstNode, CstParser, type IParserErrorMessageProvider, type IRecognitionException, type IToken, type TokenType } from "chevrotain";
 import { closest } from "./spelling.js";
 import * as t from "./tokens.js";
 
@@ -254,16 +254,54 @@ function topLevel(found: IToken): string {
     : "expected 'model Name {' or 'block name(...) {'";
 }
 
+/**
+ * Recovery costs per syntax error (an exception that keeps its context until the end): a file of errors is parsed
+ * only up to this many, rather than for a minute and gigabytes (a megabyte of commas makes a million errors).
+ */
+export const MAX_PARSE_ERRORS = 200;
+
+/** Thrown out of the parser, from the message of the error past MAX_PARSE_ERRORS, to stop it. */
+class TooManyErrors extends Error {}
+
+let errorsLeft = Infinity;
+
+/** Every syntax error's message is built here first, which makes it the place to count them. */
+function counted<A>(build: (args: A) => string): (args: A) => string {
+  return (args) => {
+    if (--errorsLeft < 0) throw new TooManyErrors();
+    return build(args);
+  };
+}
+
 const errorMessageProvider: IParserErrorMessageProvider = {
-  buildMismatchTokenMessage: ({ expected: e, actual, previous, ruleName }) =>
+  buildMismatchTokenMessage: counted(({ expected: e, actual, previous, ruleName }) =>
     ruleName === "file" ? topLevel(actual) : expected(`${ruleName}:${e.name}`, `expected ${label(e)}`, previous, actual),
-  buildNotAllInputParsedMessage: ({ firstRedundant }) => topLevel(firstRedundant),
-  buildNoViableAltMessage: ({ previous, ruleName, expectedPathsPerAlt }) => {
+  ),
+  buildNotAllInputParsedMessage: counted(({ firstRedundant }) => topLevel(firstRedundant)),
+  buildNoViableAltMessage: counted(({ previous, ruleName, expectedPathsPerAlt }) => {
     const firsts = [...new Set(expectedPathsPerAlt.flatMap((alt) => alt.map((path) => label(path[0]!))))];
     return expected(ruleName, `expected ${firsts.join(" or ")}`, previous);
-  },
-  buildEarlyExitMessage: ({ ruleName, previous }) => expected(ruleName, "expected more input", previous),
+  }),
+  buildEarlyExitMessage: counted(({ ruleName, previous }) => expected(ruleName, "expected more input", previous)),
 };
 
-/** The one parser instance; chevrotain parsers are reusable by setting `input`. */
-export const parser = new MconvParser();
+/** The one parser instance; chevrotain parsers are reusable by setting `input`. Use it through parseTokens. */
+const parser = new MconvParser();
+
+/**
+ * Parses a file's tokens: its tree and syntax errors, or, when it has more than MAX_PARSE_ERRORS, the first ones
+ * and no tree (`stopped`).
+ */
+export function parseTokens(tokens: IToken[]): { cst?: CstNode; errors: IRecognitionException[]; stopped: boolean } {
+  parser.input = tokens;
+  errorsLeft = MAX_PARSE_ERRORS;
+  try {
+    const cst = parser.file();
+    return { cst, errors: parser.errors, stopped: false };
+  } catch (e) {
+    if (!(e instanceof TooManyErrors)) throw e;
+    return { errors: parser.errors, stopped: true };
+  } finally {
+    errorsLeft = Infinity;
+  }
+}

@@ -8,8 +8,12 @@ import { parseSyntax } from "./syntax.js";
 
 export type { ParseOptions } from "./lower.js";
 
-/** Larger files are refused rather than slowly chewed through (10 MB of text parses in a few seconds). */
-export const MAX_SOURCE_CHARS = 10 * 1024 * 1024;
+/**
+ * Larger files are refused rather than slowly chewed through: parsing costs about half a kilobyte per token, so a
+ * megabyte of short statements takes two seconds and 600 MB, and ten took over a minute and 4 GB. Real models are
+ * a few kilobytes; large masks belong in load("file.json").
+ */
+export const MAX_SOURCE_CHARS = 1024 * 1024;
 
 /**
  * Parses a .mconv model into a graph, or reports every problem found. `options.readFile` gives load("file.json")
@@ -17,7 +21,7 @@ export const MAX_SOURCE_CHARS = 10 * 1024 * 1024;
  */
 export function parseModel(source: Source, options: ParseOptions = {}): Result<Graph> {
   if (source.text.length > MAX_SOURCE_CHARS) {
-    const message = `the file has ${source.text.length} characters; the limit is ${MAX_SOURCE_CHARS} (10 MB)`;
+    const message = `the file has ${source.text.length} characters; the limit is ${MAX_SOURCE_CHARS} (1 MB)`;
     return failed([error("MC1005", message, span(source, 0, 0))]);
   }
   const syntax = parseSyntax(source);

@@ -5,7 +5,7 @@
 import { EOF, type ILexingError, type IRecognitionException, type IToken } from "chevrotain";
 import { type Diagnostic, type Source, error, span } from "../diagnostics.js";
 import type { BodyChildren, Cst, FileChildren } from "./cst.js";
-import { parser } from "./grammar.js";
+import { MAX_PARSE_ERRORS, parseTokens } from "./grammar.js";
 import { LineIndex, lastAtOrBefore, nodeSpan, tokenSpan } from "./spans.js";
 import * as t from "./tokens.js";
 
@@ -24,31 +24,35 @@ interface Found {
 export function parseSyntax(source: Source): { cst?: Cst<FileChildren>; diagnostics: Diagnostic[] } {
   const lexed = t.lexer.tokenize(source.text);
   const unterminated = lexed.groups[t.UNTERMINATED] ?? [];
+  // Only the first few of each kind are shown, so a file of garbage costs no more than its tokens.
+  const strays = strayStrings(lexed.tokens);
+  const badNumbers = lexed.tokens.filter(isOutOfRange);
+  const unshown = [lexed.errors, strays, badNumbers].reduce((n, xs) => n + Math.max(0, xs.length - MAX_SYNTAX_ERRORS), 0);
   const lexical = [
-    ...lexed.errors.map((e) => lexingDiagnostic(source, e)),
+    ...lexed.errors.slice(0, MAX_SYNTAX_ERRORS).map((e) => lexingDiagnostic(source, e)),
     ...unterminated.map((tok) =>
       error("MC1001", "unterminated block comment: '/*' has no matching '*/'", span(source, tok.startOffset, tok.startOffset + 2)),
     ),
-    ...strayStrings(lexed.tokens).map((tok) =>
+    ...strays.slice(0, MAX_SYNTAX_ERRORS).map((tok) =>
       error("MC1001", `unexpected string ${tok.image}: words such as same or relu are written without quotes`, tokenSpan(source, tok)),
     ),
-    ...numberDiagnostics(source, lexed.tokens),
+    ...badNumbers.slice(0, MAX_SYNTAX_ERRORS).map((tok) => numberDiagnostic(source, tok)),
   ];
   const tooDeep = nestingDiagnostic(source, lexed.tokens);
-  if (tooDeep) return { diagnostics: finish([...lexical, tooDeep]) };
+  if (tooDeep) return { diagnostics: finish([...lexical, tooDeep], unshown) };
   if (lexed.tokens.length === 0 && lexical.length === 0) {
     return { diagnostics: [error("MC1002", "the file is empty; expected 'model Name { ... }'", span(source, 0, 0))] };
   }
 
-  parser.input = lexed.tokens;
-  const cst = parser.file() as Cst<FileChildren>;
+  const parsed = parseTokens(lexed.tokens);
+  const cst = parsed.cst as Cst<FileChildren> | undefined;
   const lines = new LineIndex(source.text);
-  const bodies: Cst<BodyChildren>[] = [...(cst.children.model ?? []), ...(cst.children.block ?? [])];
+  const bodies: Cst<BodyChildren>[] = cst ? [...(cst.children.model ?? []), ...(cst.children.block ?? [])] : [];
   const found: Found[] = [
-    ...parser.errors.map((e) => parsingDiagnostic(source, lines, lexed.tokens, e)),
+    ...parsed.errors.map((e) => parsingDiagnostic(source, lines, lexed.tokens, e)),
     ...bodies.flatMap((body) => separatorDiagnostics(source, lines, body, lexed.tokens)).map((d) => ({ d, at: d.span!.start })),
   ];
-  if (parser.errors.length === 0) found.push(...modelCount(source, cst).map((d) => ({ d, at: d.span!.start })));
+  if (cst && parsed.errors.length === 0) found.push(...modelCount(source, cst).map((d) => ({ d, at: d.span!.start })));
   found.sort((a, b) => a.at - b.at);
   // A lexing error usually derails the rest of its line, and an unterminated comment the rest of the file.
   const lexStarts = lexical.map((d) => d.span!.start).sort((a, b) => a - b);
@@ -58,15 +62,24 @@ export function parseSyntax(source: Source): { cst?: Cst<FileChildren>; diagnost
     return at >= commentStart || (i >= 0 && lines.sameLine(lexStarts[i]!, at));
   };
   const news = withoutBracketEchoes(lexed.tokens, found.filter((f) => !afterLexing(f.at) && !afterLexing(f.d.span!.start)));
-  return { cst, diagnostics: finish([...lexical, ...onePerLine(lines, news)]) };
+  const diagnostics = finish([...lexical, ...onePerLine(lines, news)], unshown, parsed.stopped);
+  return cst ? { cst, diagnostics } : { diagnostics };
 }
 
-function finish(ds: Diagnostic[]): Diagnostic[] {
+/**
+ * Source order, at most MAX_SYNTAX_ERRORS; the last one shown notes how many more there are (`unshown` were never
+ * made into diagnostics) or that parsing stopped early.
+ */
+function finish(ds: Diagnostic[], unshown = 0, stopped = false): Diagnostic[] {
   const sorted = ds.sort((a, b) => a.span!.start - b.span!.start);
-  if (sorted.length <= MAX_SYNTAX_ERRORS) return sorted;
-  const last = sorted[MAX_SYNTAX_ERRORS - 1]!;
-  const note = { message: `${sorted.length - MAX_SYNTAX_ERRORS} more syntax errors not shown` };
-  return [...sorted.slice(0, MAX_SYNTAX_ERRORS - 1), { ...last, notes: [...last.notes, note] }];
+  const more = Math.max(0, sorted.length - MAX_SYNTAX_ERRORS) + unshown;
+  if ((more === 0 && !stopped) || sorted.length === 0) return sorted;
+  const shown = sorted.slice(0, MAX_SYNTAX_ERRORS);
+  const last = shown[shown.length - 1]!;
+  const note = stopped
+    ? { message: `parsing stopped after ${MAX_PARSE_ERRORS} syntax errors; fix these and check again` }
+    : { message: `${more} more syntax errors not shown` };
+  return [...shown.slice(0, -1), { ...last, notes: [...last.notes, note] }];
 }
 
 /** The first parse error of a line is the cause; more on the same line are recovery's guesses. */
@@ -125,13 +138,13 @@ function lexingDiagnostic(source: Source, e: ILexingError): Diagnostic {
 }
 
 /** Every number must be a finite f32: masks are stored as f32, and sizes are far smaller. */
-function numberDiagnostics(source: Source, tokens: readonly IToken[]): Diagnostic[] {
-  return tokens
-    .filter((tok) => tok.tokenType === t.NumberLiteral && !Number.isFinite(Math.fround(Number(tok.image))))
-    .map((tok) => {
-      const shown = tok.image.length > 24 ? `${tok.image.slice(0, 23)}…` : tok.image;
-      return error("MC1004", `number ${shown} is out of range: an f32 is at most about 3.4e38`, tokenSpan(source, tok));
-    });
+function isOutOfRange(tok: IToken): boolean {
+  return tok.tokenType === t.NumberLiteral && !Number.isFinite(Math.fround(Number(tok.image)));
+}
+
+function numberDiagnostic(source: Source, tok: IToken): Diagnostic {
+  const shown = tok.image.length > 24 ? `${tok.image.slice(0, 23)}…` : tok.image;
+  return error("MC1004", `number ${shown} is out of range: an f32 is at most about 3.4e38`, tokenSpan(source, tok));
 }
 
 function nestingDiagnostic(source: Source, tokens: readonly IToken[]): Diagnostic | undefined {

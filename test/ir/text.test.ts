@@ -128,7 +128,8 @@ describe("the builder guards the graph", () => {
 describe("the IR reader refuses malformed text in place", () => {
   it.each([
     ['graph G {\n  %"a\\q" = input : f32[1]\n}\n', '"a\\q" is not a valid quoted name (escapes as in JSON)'],
-    ["graph G {\n  %x = input : f32[inf]\n  output y = %x\n}\n", "a dimension is a whole number ≥ 1 or a name, got Infinity in [Infinity]"],
+    ["graph G {\n  %x = input : f32[-inf]\n  output y = %x\n}\n", "a dimension is a whole number ≥ 1 or a name, got -Infinity in [-Infinity]"],
+    ["graph G {\n  %x = input : f32[1]\n  %y = elu(%x) {alpha=3.5e38} : f32[1]\n}\n", "number 3.5e38 is out of range: an f32 is at most about 3.4e38 (inf is written inf)"],
     ["graph G {\n  %x = input : f32[1,4,4,1]\n  %r = relu(%x) {alpha=1} : f32[1,4,4,1]\n}\n", "relu has no attribute 'alpha'"],
     ["graph G {\n  %x = input : f32[1,4]\n  %s = softmax(%x) {axis=1, axis=0} : f32[1,4]\n}\n", "the attribute 'axis' is given twice"],
     ['graph G {\n  %x = input : f32[1]\n  output "" = %x\n}\n', "a name must not be empty"],

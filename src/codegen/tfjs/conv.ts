@@ -25,7 +25,7 @@ function convCall(fn: ConvFunction, c: ConvPlan, x: string, k: string): { expr: 
 }
 
 /** The lines of a conv: `prepare` makes the kernel tensor(s) named `kernel` from the operands, `code` convolves. */
-function convSteps(c: ConvPlan, value: PlannedValue, x: string, kernel: string): { prepare: string[]; ready: string; code: string[] } {
+function convSteps(c: ConvPlan, value: PlannedValue, ctx: TfjsContext, x: string, kernel: string): { prepare: string[]; ready: string; code: string[] } {
   const [kh, kw] = c.kernelSize;
   const y = value.id;
   if (c.groups === 1) {
@@ -48,14 +48,17 @@ function convSteps(c: ConvPlan, value: PlannedValue, x: string, kernel: string):
   const kernels = derived(value, "kernels");
   const inputs = derived(value, "inputs");
   const { expr, note } = convCall("conv2d", c, "xg", `${kernels}[g]`);
+  const joined = `tf.concat(${inputs}.map((xg, g) => ${expr}), 3)`;
+  // An empty batch gives tf.zeros: tfjs-cpu's concat of empty tensors holds a plain Array, not float32.
+  const empty = typeof c.batch === "string";
   return {
     prepare: [`// ${c.groups} groups: the kernel split along its out channels`, `const ${kernels} = tf.split(${kernel}, ${c.groups}, 3);`],
     ready: kernels,
     code: [
-      `// ${c.groups} groups: the input split along its channels, one conv per group, the results joined`,
+      `// ${c.groups} groups: the input split along its channels, one conv per group, the results joined${empty ? " (tf.zeros for an empty batch, whose concat tfjs-cpu leaves a plain Array)" : ""}`,
       ...(note ? [note] : []),
       `const ${inputs} = tf.split(${x}, ${c.groups}, 3);`,
-      `const ${y} = tf.concat(${inputs}.map((xg, g) => ${expr}), 3);`,
+      empty ? `const ${y} = ${x}.size === 0 ? tf.zeros(${shape(ctx, value.shape)}) : ${joined};` : `const ${y} = ${joined};`,
     ],
   };
 }
@@ -69,7 +72,7 @@ function placed(kernelOperands: readonly string[], value: PlannedValue, ctx: Tfj
 
 export const conv2d: Emitter<"conv2d", TfjsContext> = (node, value, ctx) => {
   const [x, k] = node.operands.map((o) => ref(ctx, o)) as [string, string];
-  const { prepare, ready, code } = convSteps(value.conv!, value, x, k);
+  const { prepare, ready, code } = convSteps(value.conv!, value, ctx, x, k);
   return placed(node.operands.slice(1), value, ctx, prepare, ready, code);
 };
 
@@ -79,7 +82,7 @@ export const maskedConv2d: Emitter<"masked_conv2d", TfjsContext> = (node, value,
   const maskValue = ctx.plan.value(node.operands[2]!);
   const asKernel = maskValue.shape.length === 4 ? m : `tf.reshape(${m}, [${c.maskShape!.join(", ")}])`;
   const kernel = derived(value, "kernel");
-  const steps = convSteps(c, value, x, kernel);
+  const steps = convSteps(c, value, ctx, x, kernel);
   const prepare = [`const ${kernel} = tf.mul(${k}, ${asKernel});`, ...steps.prepare];
   return placed(node.operands.slice(1), value, ctx, prepare, steps.ready, steps.code);
 };

@@ -26,20 +26,29 @@ function pool(fn: "maxPool" | "avgPool"): Emitter<"max_pool" | "avg_pool", TfjsC
   };
 }
 
-/** softmax or log_softmax: tfjs's own on the last axis; elsewhere the shifted form the reference uses. */
+/**
+ * softmax or log_softmax: tfjs's own on the last axis; elsewhere the shifted form the reference uses. With a
+ * symbolic size, an empty tensor (a batch of 0) passes through: tfjs-wasm divides by zero reducing one off its
+ * last axis.
+ */
 function softmaxLike(log: boolean): Emitter<"softmax" | "log_softmax", TfjsContext> {
   return (node, value, ctx) => {
     const x = ref(ctx, node.operands[0]!);
     const axis = node.attrs.axis;
     if (axis === value.shape.length - 1) return define(value, `tf.${log ? "logSoftmax" : "softmax"}(${x})`);
-    const shifted = derived(value, "shifted");
-    const lines = [
-      `// tfjs's ${log ? "logSoftmax" : "softmax"} takes the last axis only: shift by the maximum along axis ${axis}, then normalize`,
-      `const ${shifted} = tf.sub(${x}, tf.max(${x}, ${axis}, true));`,
-    ];
-    if (log) return { code: [...lines, `const ${value.id} = tf.sub(${shifted}, tf.log(tf.sum(tf.exp(${shifted}), ${axis}, true)));`] };
-    const exp = derived(value, "exp");
-    return { code: [...lines, `const ${exp} = tf.exp(${shifted});`, `const ${value.id} = tf.div(${exp}, tf.sum(${exp}, ${axis}, true));`] };
+    const note = `// tfjs's ${log ? "logSoftmax" : "softmax"} takes the last axis only: shift by the maximum along axis ${axis}, then normalize`;
+    const normalized = log
+      ? [`const shifted = tf.sub(${x}, tf.max(${x}, ${axis}, true));`, `return tf.sub(shifted, tf.log(tf.sum(tf.exp(shifted), ${axis}, true)));`]
+      : [`const exp = tf.exp(tf.sub(${x}, tf.max(${x}, ${axis}, true)));`, `return tf.div(exp, tf.sum(exp, ${axis}, true));`];
+    const empty = value.shape.some((d) => typeof d === "string");
+    return {
+      code: [
+        empty ? `${note} (an empty batch passes through: tfjs-wasm cannot reduce it off the last axis)` : note,
+        `const ${value.id} = ${empty ? `${x}.size === 0 ? tf.clone(${x}) : ` : ""}tf.tidy(() => {`,
+        ...normalized.map((l) => `  ${l}`),
+        "});",
+      ],
+    };
   };
 }
 
@@ -89,6 +98,22 @@ const elu: Emitter<"elu", TfjsContext> = (node, value, ctx) => {
   return define(value, `tf.where(tf.greater(${x}, 0), ${x}, tf.mul(tf.elu(${x}), ${jsNumber(node.attrs.alpha)}))`);
 };
 
+/**
+ * tf.concat, except for an empty result (a batch of 0: then every operand is empty, the concat axis being known and
+ * ≥ 1), which is tf.zeros: tfjs-cpu concatenates empty tensors into one whose data is a plain Array, not float32.
+ */
+const concat: Emitter<"concat", TfjsContext> = (node, value, ctx) => {
+  const parts = node.operands.map((o) => ref(ctx, o));
+  const joined = `tf.concat([${parts.join(", ")}], ${node.attrs.axis})`;
+  if (!value.shape.some((d) => typeof d === "string")) return define(value, joined);
+  return {
+    code: [
+      "// an empty batch gives tf.zeros: tfjs-cpu's concat of empty tensors holds a plain Array",
+      `const ${value.id} = ${parts[0]}.size === 0 ? tf.zeros(${shape(ctx, value.shape)}) : ${joined};`,
+    ],
+  };
+};
+
 /** value.shape with `size` on `axis` and -1 (the rest) elsewhere, or the begin vector: for tf.slice. */
 function sliceArgs(value: PlannedValue, axis: number, begin: number, size: number): string {
   const rank = value.shape.length;
@@ -121,7 +146,7 @@ export const tfjsEmitters: EmitterTable<TfjsContext> = {
   mul: binary("mul"),
   div: binary("div"),
   reshape: (node, value, ctx) => define(value, `tf.reshape(${ref(ctx, node.operands[0]!)}, ${shape(ctx, value.shape)})`),
-  concat: (node, value, ctx) => define(value, `tf.concat([${node.operands.map((o) => ref(ctx, o)).join(", ")}], ${node.attrs.axis})`),
+  concat,
   slice: (node, value, ctx) => define(value, `tf.slice(${ref(ctx, node.operands[0]!)}, ${sliceArgs(value, node.attrs.axis, node.attrs.begin, node.attrs.size)})`),
   pad,
   upsample,

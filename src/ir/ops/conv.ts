@@ -5,6 +5,9 @@ import type { Conv2dAttrs } from "../node.js";
 import { formatShape, type Dim, MAX_ELEMENTS, type Padding, type TensorType, tensorType } from "../types.js";
 import { type OpDef, type Problem, type Tensor64, isProblem, problem, stridesOf } from "./def.js";
 
+/** Kernels have at most this many taps (64×64): code generation unrolls taps, and real networks stay far below. */
+export const MAX_KERNEL_TAPS = 4096;
+
 export const KERNEL_AXES = ["height", "width", "in_channels", "out_channels"] as const;
 const KERNEL_LAYOUT = "[height, width, in_channels, out_channels]";
 const INPUT_LAYOUT = "[batch, height, width, channels]";
@@ -87,6 +90,9 @@ function inferConv(x: TensorType, k: TensorType, a: Conv2dAttrs): TensorType | P
   }
   if (typeof kh !== "number" || typeof kw !== "number" || typeof kin !== "number" || typeof kout !== "number") {
     return problem("MC2010", `conv2d needs a kernel of known shape, got ${formatShape(k.shape)}`);
+  }
+  if (kh * kw > MAX_KERNEL_TAPS) {
+    return problem("MC2006", `a ${kh}×${kw} kernel has ${kh * kw} taps, more than the limit of ${MAX_KERNEL_TAPS} (64×64)`);
   }
   const g = a.groups;
   if (c % g !== 0 || kout % g !== 0) {

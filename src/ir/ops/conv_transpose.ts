@@ -2,7 +2,7 @@
 // Kernel [kh, kw, out_channels, in_channels]; output VALID in · s + max(k − s, 0), SAME in · s.
 
 import { formatShape, type Dim, tensorType } from "../types.js";
-import { convGeometry } from "./conv.js";
+import { MAX_KERNEL_TAPS, convGeometry } from "./conv.js";
 import { type OpDef, problem } from "./def.js";
 
 const LAYOUT = "[height, width, out_channels, in_channels]";
@@ -27,6 +27,7 @@ export const conv2d_transpose: OpDef<"conv2d_transpose"> = {
     const [n, h, w, c] = x!.shape as [Dim, Dim, Dim, Dim];
     const [kh, kw, ko, ki] = k!.shape as [number, number, number, number];
     if (typeof h !== "number" || typeof w !== "number") return problem("MC2010", `conv2d_transpose needs a known height and width, got ${formatShape(x!.shape)}`);
+    if (kh * kw > MAX_KERNEL_TAPS) return problem("MC2006", `a ${kh}×${kw} kernel has ${kh * kw} taps, more than the limit of ${MAX_KERNEL_TAPS} (64×64)`);
     if (ki !== c) return problem("MC2005", `the input has ${c} channels but the kernel ${formatShape(k!.shape)} ${LAYOUT} expects in_channels ${ki}`);
     return tensorType([n, transposeAxis(h, kh, a.strides[0], a.padding).out, transposeAxis(w, kw, a.strides[1], a.padding).out, ko]);
   },

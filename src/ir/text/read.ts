@@ -14,13 +14,34 @@ const WhiteSpace = createToken({ name: "WhiteSpace", pattern: /[ \t\r\n]+/, grou
 const Comment = createToken({ name: "Comment", pattern: /#[^\n]*/, group: Lexer.SKIPPED });
 const ValueName = createToken({ name: "ValueName", pattern: /%(?:[A-Za-z_][A-Za-z0-9_.]*|"(?:[^"\\\n]|\\.)*")/ });
 const Str = createToken({ name: "Str", pattern: /"(?:[^"\\\n]|\\.)*"/ });
-const Num = createToken({ name: "Num", pattern: /-?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?|-?inf\b|nan\b/ });
+const Num = createToken({ name: "Num", pattern: /-?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?|-?inf(?![\w.])|nan(?![\w.])/ });
 const Ident = createToken({ name: "Ident", pattern: /[A-Za-z_][A-Za-z0-9_.]*/ });
 const Elided = createToken({ name: "Elided", pattern: /<[^>\n]*>/ });
 const Punct = createToken({ name: "Punct", pattern: /[{}()[\],=:]/ });
 const irLexer = new Lexer([WhiteSpace, Comment, ValueName, Str, Num, Ident, Elided, Punct], {
   positionTracking: "onlyOffset",
 });
+
+/** The shape of a literal as a chain of list lengths, outermost first; undefined is a number. */
+type LiteralShape = { readonly count: number; readonly inner: LiteralShape } | undefined;
+
+/** A list being read: its items so far, the shape of its first item, and whether a later item differs. */
+interface OpenList {
+  count: number;
+  inner: LiteralShape;
+  ragged: boolean;
+}
+
+function sameLiteralShape(a: LiteralShape, b: LiteralShape): boolean {
+  for (; a !== undefined && b !== undefined; a = a.inner, b = b.inner) if (a.count !== b.count) return false;
+  return a === b;
+}
+
+function shapeOf(s: LiteralShape): number[] {
+  const shape: number[] = [];
+  for (; s !== undefined; s = s.inner) shape.push(s.count);
+  return shape;
+}
 
 class ReadError extends Error {
   constructor(readonly diagnostic: Diagnostic) {
@@ -70,8 +91,17 @@ class IrReader {
     }
   }
 
+  /** `inf` and `nan` lex as numbers, but where a name or a dimension stands they are names. */
+  private isWordNumber(t: IToken | undefined): boolean {
+    return t?.tokenType === Num && (t.image === "inf" || t.image === "nan");
+  }
+
   private name(): string {
     const t = this.peek();
+    if (this.isWordNumber(t)) {
+      this.pos++;
+      return t!.image;
+    }
     if (t?.tokenType === Str) {
       this.pos++;
       const name = this.unquote(t.image, t);
@@ -91,7 +121,10 @@ class IrReader {
     const t = this.take(Num, "a number");
     if (t.image === "nan") return NaN;
     if (t.image.endsWith("inf")) return t.image.startsWith("-") ? -Infinity : Infinity;
-    return Number(t.image);
+    // Every number of the IR is an f32 or a size: one past the f32 range would print back as "Infinity".
+    const v = Number(t.image);
+    if (!Number.isFinite(Math.fround(v))) this.fail(`number ${t.image.length > 24 ? `${t.image.slice(0, 23)}…` : t.image} is out of range: an f32 is at most about 3.4e38 (inf is written inf)`, t);
+    return v;
   }
 
   /** `[a, b, ...]` of numbers or symbolic names. */
@@ -100,26 +133,50 @@ class IrReader {
     const out: Dim[] = [];
     while (!this.is("]")) {
       const t = this.peek();
-      out.push(t?.tokenType === Ident ? this.take(Ident, "a dimension").image : this.number());
+      if (t?.tokenType === Ident || this.isWordNumber(t)) {
+        this.pos++;
+        out.push(t!.image);
+      } else {
+        out.push(this.number());
+      }
       if (!this.is("]")) this.expect(",");
     }
     this.expect("]");
     return out;
   }
 
-  /** A nested list literal, flattened row-major, with its shape. */
+  /**
+   * A nested list literal, flattened row-major (the order its numbers are written in), with its shape. Read with
+   * an explicit stack rather than by recursion: a constant's literal nests as deep as its rank.
+   */
   private literal(): { shape: number[]; data: number[] } {
     if (!this.is("[")) return { shape: [], data: [this.number()] };
-    this.expect("[");
-    const items: { shape: number[]; data: number[] }[] = [];
-    while (!this.is("]")) {
-      items.push(this.literal());
+    const data: number[] = [];
+    const open: OpenList[] = [];
+    for (;;) {
+      if (this.is("[")) {
+        this.expect("[");
+        open.push({ count: 0, inner: undefined, ragged: false });
+        continue;
+      }
+      const top = open[open.length - 1]!;
+      let item: LiteralShape;
+      if (this.is("]")) {
+        const close = this.expect("]");
+        if (top.ragged) this.fail("the rows of this literal differ in length", close);
+        open.pop();
+        item = { count: top.count, inner: top.inner };
+        if (open.length === 0) return { shape: shapeOf(item), data };
+      } else {
+        data.push(this.number());
+        item = undefined;
+      }
+      const parent = open[open.length - 1]!;
+      if (parent.count === 0) parent.inner = item;
+      else if (!sameLiteralShape(parent.inner, item)) parent.ragged = true;
+      parent.count++;
       if (!this.is("]")) this.expect(",");
     }
-    const close = this.expect("]");
-    const inner = items[0]?.shape ?? [];
-    if (!items.every((it) => sameShape(it.shape, inner))) this.fail("the rows of this literal differ in length", close);
-    return { shape: [items.length, ...inner], data: items.flatMap((it) => it.data) };
   }
 
   private attr(kind: AttrKind): unknown {

@@ -57,6 +57,16 @@ export function runBlock(lw: Lowerer, block: Cst<BlockChildren>, call: BlockCall
     return undefined;
   }
   if (!lw.spend(call.span)) return undefined;
+  // On the stack from here on: a parameter's default that calls this block again is recursion too.
+  lw.stack.push(name);
+  try {
+    return lw.deeper(call.span, () => instantiate(lw, block, name, call));
+  } finally {
+    lw.stack.pop();
+  }
+}
+
+function instantiate(lw: Lowerer, block: Cst<BlockChildren>, name: string, call: BlockCall): readonly Value[] | undefined {
   const params = block.children.param ?? [];
   const spec: Record<string, ParamSpec> = {};
   for (const p of params) {
@@ -74,9 +84,7 @@ export function runBlock(lw: Lowerer, block: Cst<BlockChildren>, call: BlockCall
   }
   const scope = new Scope((d) => lw.report(d), `${call.instance}.`, values, { block: name, name: call.instance, call: call.span });
   const before = lw.b.diagnostics.length;
-  lw.stack.push(name);
   const result = lowerBody(block.children.statement ?? [], scope, lw, call.target);
-  lw.stack.pop();
   const note = { message: `in block '${name}' (instance '${call.instance}') instantiated here`, span: call.span };
   for (let i = before; i < lw.b.diagnostics.length; i++) {
     const d = lw.b.diagnostics[i]!;

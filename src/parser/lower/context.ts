@@ -61,6 +61,13 @@ export interface Target {
   readonly nested?: boolean;
 }
 
+/**
+ * Lowering recurses into calls and lists nested in arguments and into blocks instantiated by blocks; past this
+ * depth it stops with MC2025 rather than overflowing the stack (a statement nests at most 64 brackets, so this
+ * still allows several blocks deep of the most nested statements).
+ */
+export const MAX_NESTED_CALLS = 256;
+
 /** Semantic errors reported in one run at most; the lowering stops after them. */
 export const MAX_ERRORS = 100;
 
@@ -71,6 +78,7 @@ export class Lowerer {
   /** Blocks being instantiated, outermost first: a block met again is recursion. */
   readonly stack: string[] = [];
   private work = 0;
+  private depth = 0;
   /** Set when the budget is spent: nothing more is lowered. */
   aborted = false;
   runBlock: BlockRunner = () => undefined;
@@ -92,16 +100,49 @@ export class Lowerer {
     return name;
   }
 
-  /** Reports a problem once (a repeated block would otherwise repeat its errors). */
+  /**
+   * Reports a problem once (a repeated block would otherwise repeat its errors); past MAX_ERRORS, stops the
+   * lowering instead (one statement can hold thousands of errors: `output a, a, a, …`).
+   */
   report(d: Diagnostic): void {
     const key = `${d.code}:${d.span?.start}:${d.span?.end}:${d.message}`;
-    if (this.seen.has(key)) return;
+    if (this.seen.has(key) || this.stopped) return;
     this.seen.add(key);
-    this.b.report(d);
+    if (this.b.diagnostics.length < MAX_ERRORS) this.b.report(d);
+    else this.stop(d.span);
+  }
+
+  /** Set once MC2030 is reported: nothing more is. */
+  private stopped = false;
+
+  private stop(at: Span | undefined): void {
+    this.aborted = true;
+    this.stopped = true;
+    this.b.report(error("MC2030", `stopped after ${MAX_ERRORS} errors; fix these and check again`, at));
   }
 
   at(x: IToken | CstNode): Span {
     return "image" in x ? tokenSpan(this.source, x) : nodeSpan(this.source, x);
+  }
+
+  /**
+   * Runs `f` one level deeper in nested calls, lists and block instances; past MAX_NESTED_CALLS reports MC2025 at
+   * `at`, stops the lowering and gives undefined.
+   */
+  deeper<T>(at: Span, f: () => T): T | undefined {
+    if (this.aborted) return undefined;
+    if (this.depth >= MAX_NESTED_CALLS) {
+      this.aborted = true;
+      const message = `calls, lists and block instances nest more than ${MAX_NESTED_CALLS} deep here (counting blocks that call blocks); flatten the nesting into statements`;
+      this.report(error("MC2025", message, at));
+      return undefined;
+    }
+    this.depth++;
+    try {
+      return f();
+    } finally {
+      this.depth--;
+    }
   }
 
   /** Counts a statement or an instance; false (after reporting once, at `at`) when the budget is spent. */
@@ -109,8 +150,7 @@ export class Lowerer {
     if (this.aborted) return false;
     if (this.b.diagnostics.length >= MAX_ERRORS) {
       // A file of thousands of broken lines gets the first hundred, fast, instead of every one, slowly.
-      this.aborted = true;
-      this.b.report(error("MC2030", `stopped after ${MAX_ERRORS} errors; fix these and check again`, at));
+      this.stop(at);
       return false;
     }
     this.work++;

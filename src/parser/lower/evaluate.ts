@@ -2,7 +2,7 @@
 // calls: a mask function gives a mask; an op or block call nested in an argument is lowered on the spot, named
 // after the result it feeds (`y.relu`, its parameters `y.conv2d.kernel`).
 
-import { error } from "../../diagnostics.js";
+import { type Span, error } from "../../diagnostics.js";
 import type { ArgumentsChildren, Cst, ExprChildren } from "../cst.js";
 import { didYouMean } from "../spelling.js";
 import { lowerCall } from "./calls.js";
@@ -29,10 +29,15 @@ export function evaluate(expr: Cst<ExprChildren>, scope: Scope, lw: Lowerer, par
   if (num) return { kind: "number", value: Number(num.image), span };
   const str = c.StringLiteral?.[0];
   if (str) return { kind: "string", value: str.image.slice(1, -1), span };
+  if (!c.list && !c.LParen) return scope.nameVal(c.Identifier![0]!, span);
+  // Lists and calls recurse, here and through the blocks they call: the depth is limited.
+  return lw.deeper(span, () => evaluateNested(c, span, scope, lw, parent)) ?? { kind: "failed", span };
+}
+
+function evaluateNested(c: ExprChildren, span: Span, scope: Scope, lw: Lowerer, parent: string): Val {
   const list = c.list?.[0];
   if (list) return { kind: "list", items: (list.children.expr ?? []).map((e) => evaluate(e, scope, lw, parent)), span };
   const tok = c.Identifier![0]!;
-  if (!c.LParen) return scope.nameVal(tok, span);
   const fn = tok.image;
   if (isMaskFunction(fn)) {
     const mask = callMaskFunction(fn, evaluateArgs(c.arguments?.[0], scope, lw, parent), span, lw);

@@ -99,6 +99,8 @@ function mask(node: Cst<MaskDeclChildren>, scope: Scope, lw: Lowerer): void {
 function output(node: Cst<OutputDeclChildren>, scope: Scope, lw: Lowerer): number {
   const names = node.children.Identifier ?? [];
   for (const tok of names) {
+    // Each name counts, so that `output a, a, a, …` stops after the first hundred errors.
+    if (!lw.spend(lw.at(tok))) break;
     const v = READERS.tensor(scope.nameVal(tok, lw.at(tok)), (d) => lw.report(d), "output");
     if (v !== undefined && v !== REPORTED) lw.b.output(tok.image, v, { span: lw.at(tok) });
     else if (v === undefined) lw.report(error("MC2017", `'${tok.image}' is not a tensor; outputs are inputs, masks or layers`, lw.at(tok)));

@@ -120,10 +120,11 @@ export async function load(weights, options) {
       // %y.pool = avg_pool(%y.norm) {window=[2,2], strides=[2,2], padding=same} : f32[N,2,2,2]
       const v9 = tf.avgPool(v8, [2, 2], [2, 2], [[0, 0], [0, 1], [0, 1], [0, 0]]);
       // %y = softmax(%y.pool) {axis=1} : f32[N,2,2,2]
-      // tfjs's softmax takes the last axis only: shift by the maximum along axis 1, then normalize
-      const v10shifted = tf.sub(v9, tf.max(v9, 1, true));
-      const v10exp = tf.exp(v10shifted);
-      const v10 = tf.div(v10exp, tf.sum(v10exp, 1, true));
+      // tfjs's softmax takes the last axis only: shift by the maximum along axis 1, then normalize (an empty batch passes through: tfjs-wasm cannot reduce it off the last axis)
+      const v10 = v9.size === 0 ? tf.clone(v9) : tf.tidy(() => {
+        const exp = tf.exp(tf.sub(v9, tf.max(v9, 1, true)));
+        return tf.div(exp, tf.sum(exp, 1, true));
+      });
       return [v10];
     });
     try {
