@@ -3,7 +3,7 @@
 // explicit padding, the live kernel taps (per group), and which outputs may hand out their storage. Not for emitting
 // code (see tfjs/ and js/).
 
-import { type Diagnostic, type Result, InternalError, error, failed, ok } from "../diagnostics.js";
+import { type Result, InternalError, failed, ok } from "../diagnostics.js";
 import { loadTimeValues } from "../ir/analysis.js";
 import type { AnyNode, Conv2dAttrs, Graph } from "../ir/node.js";
 import { convGeometry, maskAsKernelShape } from "../ir/ops/conv.js";
@@ -195,7 +195,7 @@ function neededValues(graph: Graph): Set<string> {
 }
 
 /** Symbols of the inputs get identifiers; any other symbol could never be bound when the model is called. */
-function symbolIds(graph: Graph): { symbols: Map<string, string>; diagnostics: Diagnostic[] } {
+function symbolIds(graph: Graph): Map<string, string> {
   const symbols = new Map<string, string>();
   for (const node of graph.nodes) {
     if (node.op !== "input") continue;
@@ -203,7 +203,6 @@ function symbolIds(graph: Graph): { symbols: Map<string, string>; diagnostics: D
       if (typeof d === "string" && !symbols.has(d)) symbols.set(d, jsIdentifier(`s${symbols.size}`));
     }
   }
-  const diagnostics: Diagnostic[] = [];
   for (const node of graph.nodes) {
     const unbound = node.type.shape.find((d) => typeof d === "string" && !symbols.has(d));
     if (unbound !== undefined) {
@@ -212,15 +211,14 @@ function symbolIds(graph: Graph): { symbols: Map<string, string>; diagnostics: D
       throw new InternalError(`the size ${unbound} of %${node.name} is not given by any input`);
     }
   }
-  return { symbols, diagnostics };
+  return symbols;
 }
 
 /** Lowers a graph to the plan both targets emit from. Fails on graphs the verifier rejects. */
 export function planGraph(graph: Graph): Result<Plan> {
   const broken = verifyGraph(graph);
   if (broken.length > 0) return failed(broken);
-  const { symbols, diagnostics } = symbolIds(graph);
-  if (diagnostics.length > 0) return failed(diagnostics);
+  const symbols = symbolIds(graph);
 
   const byName = new Map(graph.nodes.map((n) => [n.name, n]));
   const loadTime = loadTimeValues(graph);
