@@ -4,7 +4,7 @@
 // code (see tfjs/ and js/).
 
 import { type Result, InternalError, failed, ok } from "../diagnostics.js";
-import { loadTimeValues } from "../ir/analysis.js";
+import { loadTimeValues, neededValues } from "../ir/analysis.js";
 import type { AnyNode, Conv2dAttrs, Graph } from "../ir/node.js";
 import { convGeometry, maskAsKernelShape } from "../ir/ops/conv.js";
 import type { Dim } from "../ir/types.js";
@@ -182,16 +182,6 @@ function geometry(node: AnyNode, byName: ReadonlyMap<string, AnyNode>, zeros: Re
     default:
       return {};
   }
-}
-
-/** Names of the nodes some output depends on. */
-function neededValues(graph: Graph): Set<string> {
-  const needed = new Set(graph.outputs.map((o) => o.value));
-  for (let i = graph.nodes.length - 1; i >= 0; i--) {
-    const n = graph.nodes[i]!;
-    if (needed.has(n.name)) for (const o of n.operands) needed.add(o);
-  }
-  return needed;
 }
 
 /** Symbols of the inputs get identifiers; any other symbol could never be bound when the model is called. */

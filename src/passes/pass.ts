@@ -6,6 +6,7 @@ import { InternalError, formatDiagnostics } from "../diagnostics.js";
 import { GraphBuilder, type Value } from "../ir/builder.js";
 import type { AnyNode, Graph } from "../ir/node.js";
 import type { TensorMap } from "../ir/interpret.js";
+import { neededValues } from "../ir/analysis.js";
 
 export interface PassContext {
   /** Weights known at compile time, by param name; params without an entry stay params (fed at load time). */
@@ -70,11 +71,7 @@ export function rewriteGraph(graph: Graph, rule: RewriteRule, options: { readonl
 
 /** Keeps the nodes some output needs, and every input (the model's interface does not shrink). */
 export function dropDeadNodes(graph: Graph): Graph {
-  const live = new Set(graph.outputs.map((o) => o.value));
-  for (let i = graph.nodes.length - 1; i >= 0; i--) {
-    const n = graph.nodes[i]!;
-    if (live.has(n.name) || n.op === "input") for (const o of n.operands) live.add(o);
-  }
+  const live = neededValues(graph);
   const nodes = graph.nodes.filter((n) => live.has(n.name) || n.op === "input");
   return nodes.length === graph.nodes.length ? graph : { ...graph, nodes };
 }
