@@ -5,7 +5,7 @@
 import { type Diagnostic, type Span, error } from "../diagnostics.js";
 import type { TensorMap } from "../ir/interpret.js";
 import type { Graph } from "../ir/node.js";
-import { type Dim, formatShape } from "../ir/types.js";
+import { type Dim, fitShape, formatShape } from "../ir/types.js";
 import type { TensorFile } from "./tensorFile.js";
 
 export type FeedRole = "input" | "weight";
@@ -80,19 +80,13 @@ function checkEntries(
   return ds;
 }
 
+/** The suffix a shape mismatch adds to its message: why, where the plain shapes do not say it. */
 function shapeProblem(declared: readonly Dim[], given: readonly number[], symbols: Map<string, number>): string | undefined {
-  if (declared.length !== given.length) return ` (rank ${given.length} instead of ${declared.length})`;
-  for (let i = 0; i < declared.length; i++) {
-    const d = declared[i]!;
-    if (typeof d === "number") {
-      if (d !== given[i]) return "";
-      continue;
-    }
-    const bound = symbols.get(d);
-    if (bound === undefined) symbols.set(d, given[i]!);
-    else if (bound !== given[i]) return ` (${d} is ${bound} elsewhere, ${given[i]} here)`;
-  }
-  return undefined;
+  const bad = fitShape(declared, given, symbols);
+  if (bad === undefined) return undefined;
+  if (bad.kind === "rank") return ` (rank ${given.length} instead of ${declared.length})`;
+  if (bad.kind === "symbol") return ` (${bad.symbol} is ${bad.bound} elsewhere, ${bad.given} here)`;
+  return "";
 }
 
 /** The file's tensors as a plain map for interpret() and the backends. */

@@ -4,7 +4,7 @@
 import type { Graph } from "./node.js";
 import { type Tensor64, elementCount } from "./ops/def.js";
 import { opDef } from "./registry.js";
-import { type Dim, concreteShape } from "./types.js";
+import { type Dim, concreteShape, fitShape } from "./types.js";
 
 export type { Tensor64 } from "./ops/def.js";
 
@@ -24,35 +24,14 @@ export class FeedError extends Error {
   }
 }
 
-/** Binds symbolic dimensions against a fed shape, checking every known one. */
-function bindShape(
-  what: string,
-  declared: readonly Dim[],
-  given: readonly number[],
-  symbols: Map<string, number>,
-): void {
-  const fail = () =>
-    new FeedError(`${what} must have shape [${declared.join(", ")}], got [${given.join(", ")}]`);
-  if (declared.length !== given.length) throw fail();
-  declared.forEach((d, i) => {
-    const g = given[i]!;
-    if (!Number.isInteger(g) || g < 0) throw fail();
-    if (typeof d === "number") {
-      if (d !== g) throw fail();
-    } else {
-      const bound = symbols.get(d);
-      if (bound === undefined) symbols.set(d, g);
-      else if (bound !== g) {
-        throw new FeedError(`${what} has ${d} = ${g}, but ${d} = ${bound} elsewhere: [${given.join(", ")}]`);
-      }
-    }
-  });
-}
-
 function fed(what: string, map: TensorMap, name: string, declared: readonly Dim[], symbols: Map<string, number>): Tensor64 {
   const t = Object.prototype.hasOwnProperty.call(map, name) ? map[name] : undefined;
   if (!t) throw new FeedError(`${what} '${name}' is missing`);
-  bindShape(`${what} '${name}'`, declared, t.shape, symbols);
+  const bad = fitShape(declared, t.shape, symbols);
+  if (bad?.kind === "symbol") {
+    throw new FeedError(`${what} '${name}' has ${bad.symbol} = ${bad.given}, but ${bad.symbol} = ${bad.bound} elsewhere: [${t.shape.join(", ")}]`);
+  }
+  if (bad) throw new FeedError(`${what} '${name}' must have shape [${declared.join(", ")}], got [${t.shape.join(", ")}]`);
   const n = elementCount(t.shape);
   if (t.data.length !== n) {
     throw new FeedError(`${what} '${name}' of shape [${t.shape.join(", ")}] needs ${n} values, got ${t.data.length}`);

@@ -79,3 +79,27 @@ export function concreteShape(shape: readonly Dim[], symbols: ReadonlyMap<string
     return v;
   });
 }
+
+/** How a given shape fails its declaration: another rank, a differing size, or a symbol bound to another size. */
+export type ShapeMismatch =
+  | { readonly kind: "rank" }
+  | { readonly kind: "size"; readonly axis: number }
+  | { readonly kind: "symbol"; readonly symbol: string; readonly bound: number; readonly given: number };
+
+/**
+ * Checks a fed shape against a declared one, binding each symbol (e.g. N) to the first size it meets in `symbols`;
+ * the mismatch, or undefined when it fits.
+ */
+export function fitShape(declared: readonly Dim[], given: readonly number[], symbols: Map<string, number>): ShapeMismatch | undefined {
+  if (declared.length !== given.length) return { kind: "rank" };
+  for (let i = 0; i < declared.length; i++) {
+    const d = declared[i]!;
+    const g = given[i]!;
+    if (!Number.isInteger(g) || g < 0 || (typeof d === "number" && d !== g)) return { kind: "size", axis: i };
+    if (typeof d === "number") continue;
+    const bound = symbols.get(d);
+    if (bound === undefined) symbols.set(d, g);
+    else if (bound !== g) return { kind: "symbol", symbol: d, bound, given: g };
+  }
+  return undefined;
+}
