@@ -44,10 +44,13 @@ export function renderMasks(root: HTMLElement, masks: readonly MaskView[]): void
   for (const m of masks) {
     const figure = el("figure", { class: `mask ${m.kind}`, "data-layer": m.layer, "data-mask": m.mask });
     const live = m.taps.filter((t) => t.live > 0).length;
+    const values = m.taps.reduce((n, t) => n + t.total, 0);
+    const liveValues = m.taps.reduce((n, t) => n + t.live, 0);
     const caption =
       m.kind === "dynamic"
         ? `${m.layer}: mask %${m.mask} ${shapeText(m.shape)}, fed with each call`
-        : `${m.layer}: mask %${m.mask} ${shapeText(m.shape)}, ${live} of ${m.taps.length} taps live`;
+        : `${m.layer}: mask %${m.mask} ${shapeText(m.shape)}, ${live} of ${m.taps.length} taps live` +
+          (values > m.taps.length ? ` (${liveValues} of ${values} values)` : "");
     figure.append(el("figcaption", {}, caption));
     if (m.kind === "static") {
       const grid = el("div", { class: "grid", role: "grid" });
@@ -56,12 +59,12 @@ export function renderMasks(root: HTMLElement, masks: readonly MaskView[]): void
         const state = t.live === 0 ? "zero" : t.live === t.total ? "live" : "partial";
         const cell = el("div", { class: `tap ${state}`, role: "gridcell", "data-row": String(Math.floor(i / m.cols)), "data-col": String(i % m.cols) });
         if (t.total > 1) {
+          // Shaded by the live share; the counts are in the tooltip (they do not fit a cell).
           cell.title = `${t.live} of ${t.total} channel pairs live`;
-          if (state === "partial") cell.textContent = `${t.live}/${t.total}`;
           cell.style.setProperty("--fill", String(t.live / t.total));
         } else {
           cell.title = `value ${t.value}`;
-          if (t.value !== 0 && t.value !== 1) cell.textContent = String(t.value);
+          if (t.value !== 0 && t.value !== 1) cell.textContent = String(Number(t.value!.toPrecision(2)));
         }
         grid.append(cell);
       });

@@ -179,6 +179,9 @@ describe("the playground in Chromium", () => {
     expect(await run()).toContain("ran on tfjs-wasm");
     expect(Number(await page.getAttribute("#run-status", "data-difference"))).toBeLessThan(1e-4);
     expect((await shownOutput("logits")).shape).toEqual([1, 28, 28, 256]);
+    // The stem's 7×7 type-A mask: 24 of 49 taps live (van den Oord et al. 2016), then 15 blocks of 3×3 type B.
+    expect(await page.locator("figure.mask figcaption").first().textContent()).toBe("stem.conv: mask %stem.mask [7, 7], 24 of 49 taps live");
+    expect(await page.locator("figure.mask figcaption").allTextContents()).toContain("res15.c.conv: mask %res15.c.mask [3, 3], 5 of 9 taps live");
     expect(await page.locator("figure.mask").count()).toBe(16);
   });
 
