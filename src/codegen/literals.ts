@@ -19,11 +19,18 @@ export function jsNumberList(values: ArrayLike<number>): string {
   return `[${Array.from(values, jsNumber).join(", ")}]`;
 }
 
-/** The bytes of float32 values, little-endian whatever the host, as base64. */
+/**
+ * The bytes of float32 values, little-endian whatever the host, as base64. Uses btoa, not Node's Buffer, so that
+ * code generation also runs in a browser (the playground).
+ */
 export function float32Base64(data: Float32Array): string {
-  const view = new DataView(new ArrayBuffer(data.length * 4));
+  const bytes = new Uint8Array(data.length * 4);
+  const view = new DataView(bytes.buffer);
   data.forEach((v, i) => view.setFloat32(i * 4, v, true));
-  return Buffer.from(view.buffer).toString("base64");
+  let binary = "";
+  // In slices: String.fromCharCode takes its arguments on the stack.
+  for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(binary);
 }
 
 /**
