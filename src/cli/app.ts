@@ -6,11 +6,12 @@ import { checkCommand } from "./check.js";
 import { type CliIO, type Command, EXIT, UsageError, helpText, parseCommandArgs } from "./command.js";
 import { compileCommand } from "./compile.js";
 import { fmtCommand } from "./fmt.js";
+import { graphCommand } from "./graph.js";
 import { irCommand } from "./ir.js";
 import { runCommand } from "./run.js";
 import { weightsCommand } from "./weights.js";
 
-export const commands: readonly Command[] = [runCommand, compileCommand, irCommand, checkCommand, weightsCommand, fmtCommand];
+export const commands: readonly Command[] = [runCommand, compileCommand, irCommand, checkCommand, weightsCommand, fmtCommand, graphCommand];
 
 export const VERSION = "0.1.0";
 
