@@ -105,6 +105,7 @@ export function prepare(
   args: ParsedArgs,
   cwd: string,
   after?: (pass: Pass, graph: Graph) => void,
+  timing?: (pass: Pass, ms: number) => void,
 ): Result<Prepared> {
   const model = loadModel(file, cwd);
   if (!model.ok) return model;
@@ -116,7 +117,7 @@ export function prepare(
     if (!w.ok) return w;
     weights = w.value;
   }
-  const graph = optimize(model.value, { level: optLevel(args), weights, verify: args.values["verify"] === true, after });
+  const graph = optimize(model.value, { level: optLevel(args), weights, verify: args.values["verify"] === true, after, timing });
   return ok({ source: model.value, graph, weights }, model.diagnostics);
 }
 
