@@ -8,10 +8,11 @@ import { compileCommand } from "./compile.js";
 import { fmtCommand } from "./fmt.js";
 import { graphCommand } from "./graph.js";
 import { irCommand } from "./ir.js";
+import { masksCommand } from "./masks.js";
 import { runCommand } from "./run.js";
 import { weightsCommand } from "./weights.js";
 
-export const commands: readonly Command[] = [runCommand, compileCommand, irCommand, checkCommand, weightsCommand, fmtCommand, graphCommand];
+export const commands: readonly Command[] = [runCommand, compileCommand, irCommand, checkCommand, weightsCommand, fmtCommand, graphCommand, masksCommand];
 
 export const VERSION = "0.1.0";
 
