@@ -1,7 +1,7 @@
 // `mconv fmt FILE… [--write | --check]`: the formatter, with prettier's conventions — the formatted text on stdout
 // by default, `--write` rewrites the files in place, `--check` names the files that would change (exit 1).
 
-import { renameSync } from "node:fs";
+import { realpathSync, renameSync } from "node:fs";
 import { resolve } from "node:path";
 import { formatSource } from "../tools/format.js";
 import { type Command, EXIT, UsageError } from "./command.js";
@@ -49,14 +49,16 @@ export const fmtCommand: Command = {
         if (changed) unformatted.push(file);
       } else if (write) {
         if (!changed) continue;
-        // Written beside the file and renamed over it, so an interrupted write never leaves half a model.
-        const temporary = `${file}.mconv-fmt-${process.pid}.tmp`;
+        // Written beside the file and renamed over it, so an interrupted write never leaves half a model; through a
+        // symbolic link, the file it points to is the one replaced.
+        const target = realpathSync(resolve(io.cwd, file));
+        const temporary = `${target}.mconv-fmt-${process.pid}.tmp`;
         const written = writeOutput(temporary, io.cwd, formatted.value);
         if (!written.ok) {
           code = report(written, io);
           continue;
         }
-        renameSync(written.value, resolve(io.cwd, file));
+        renameSync(written.value, target);
       } else {
         io.stdout(formatted.value);
       }

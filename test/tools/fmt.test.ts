@@ -208,6 +208,16 @@ describe("mconv fmt on the command line", () => {
     expect(readdirSync(join(f, ".."))).toEqual(["m.mconv"]);
   });
 
+  it("--write through a symbolic link rewrites the file it points to and keeps the link", async () => {
+    const { lstatSync, symlinkSync } = await import("node:fs");
+    const dir = scratchDir("fmt");
+    writeFileSync(join(dir, "real.mconv"), UGLY);
+    symlinkSync("real.mconv", join(dir, "link.mconv"));
+    expect((await mconv("fmt", "--write", join(dir, "link.mconv"))).code).toBe(0);
+    expect(lstatSync(join(dir, "link.mconv")).isSymbolicLink()).toBe(true);
+    expect(readFileSync(join(dir, "real.mconv"), "utf8")).toBe(PRETTY);
+  });
+
   it("refuses a file with a syntax error: the diagnostic, exit 1, the file untouched", async () => {
     const f = join(scratchDir("fmt"), "bad.mconv");
     const bad = "model M {\n  input x: f32[1, 4 4, 1]\n  output x\n}\n";
