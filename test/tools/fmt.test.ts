@@ -9,7 +9,7 @@ import { printGraph } from "../../src/ir/text/print.js";
 import { lexer } from "../../src/parser/tokens.js";
 import { parseModel } from "../../src/parser/parse.js";
 import { formatSource } from "../../src/tools/format.js";
-import { mutatedProgram } from "../fuzz/arbitraries/mconv.js";
+import { mconvText, mutatedProgram } from "../fuzz/arbitraries/mconv.js";
 import { randomProgram } from "../fuzz/arbitraries/program.js";
 import { mconv, repoRoot, scratchDir } from "../support/cli.js";
 
@@ -63,6 +63,17 @@ describe("mconv fmt keeps meaning and is idempotent", () => {
 
   it("on mutated programs without syntax errors", () => {
     fc.assert(fc.property(mutatedProgram.filter(formattable), (text) => void checkFormat(text)), { numRuns: 60, seed: 11 });
+  });
+
+  it("never throws on hostile text: it formats or refuses with syntax errors", () => {
+    fc.assert(
+      fc.property(mconvText, (text) => {
+        const r = formatSource({ name: "m.mconv", text });
+        if (r.ok) expect(fmt(r.value)).toBe(r.value);
+        else expect(r.diagnostics.length).toBeGreaterThan(0);
+      }),
+      { numRuns: 100, seed: 5 },
+    );
   });
 
   it("on programs whose whitespace is scrambled: the same IR, formatted idempotently", () => {
