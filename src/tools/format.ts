@@ -33,6 +33,8 @@ interface Open {
   readonly close: number;
 }
 
+/** A comment as written, less the blanks (and carriage returns) at the ends of its lines. */
+const commentText = (tok: IToken) => tok.image.replace(/[ \t\r\f\v]+$/gm, "");
 const isComment = (tok: IToken) => tok.tokenType === LineComment || tok.tokenType === BlockComment;
 const is = (tok: IToken | undefined, type: TokenType) => tok !== undefined && tok.tokenType === type;
 const isOpener = (tok: IToken | undefined) => is(tok, t.LParen) || is(tok, t.LBracket);
@@ -91,7 +93,7 @@ function gridRows(tokens: readonly IToken[], from: number, to: number): { text: 
   let depth = 0;
   for (let j = from + 1; j < to; j++) {
     const tok = tokens[j]!;
-    if (tok.tokenType === LineComment) rows[rows.length - 2]!.trailing = tok.image.trimEnd();
+    if (tok.tokenType === LineComment) rows[rows.length - 2]!.trailing = commentText(tok);
     else if (depth === 0 && is(tok, t.Comma)) rows.push({ toks: [] });
     else {
       if (is(tok, t.LBracket)) depth++;
@@ -160,12 +162,12 @@ export function layout(text: string, tokens: readonly IToken[]): string {
       const indent = top ? (isCloser(tok) ? top.close : top.cont) : INDENT * curly;
       lines.push({ text: " ".repeat(indent) });
       if (tok.tokenType === LineComment) {
-        cur().text += tok.image.trimEnd();
+        cur().text += commentText(tok);
         prev = tok;
         continue;
       }
     } else if (tok.tokenType === LineComment) {
-      cur().trailing = tok.image.trimEnd();
+      cur().trailing = commentText(tok);
       prev = tok;
       continue;
     } else {
@@ -185,7 +187,7 @@ export function layout(text: string, tokens: readonly IToken[]): string {
       i = end;
       continue;
     }
-    line.text += tok.image;
+    line.text += isComment(tok) ? commentText(tok) : tok.image;
     if (is(tok, t.LCurly)) curly++;
     if (isOpener(tok)) {
       const next = nextCode(tokens, i);
@@ -203,8 +205,10 @@ function lex(text: string): IToken[] {
   return fmtLexer.tokenize(text).tokens;
 }
 
+/** The same tokens in the same order; comments compared without the blanks that end their lines. */
 const sameTokens = (a: readonly IToken[], b: readonly IToken[]) =>
-  a.length === b.length && a.every((k, n) => k.tokenType === b[n]!.tokenType && k.image === b[n]!.image);
+  a.length === b.length &&
+  a.every((k, n) => k.tokenType === b[n]!.tokenType && (isComment(k) ? commentText(k) === commentText(b[n]!) : k.image === b[n]!.image));
 
 /**
  * The formatted text of a .mconv source, or its syntax errors (a file that does not parse is not formatted).

@@ -79,7 +79,8 @@ describe("mconv fmt keeps meaning and is idempotent", () => {
   it("on programs whose whitespace is scrambled: the same IR, formatted idempotently", () => {
     const spaced = (text: string, gaps: number[]) => {
       const toks = lexer.tokenize(text).tokens;
-      // Between tokens: one space, three, or (inside brackets, where a statement may span lines) a newline.
+      // Between tokens: a space, three, a tab, or (inside brackets, where a statement may span lines) a newline,
+      // LF or CRLF; between lines, one to three newlines.
       let depth = 0;
       return toks.map((k, i) => {
         if (k.image === "(" || k.image === "[") depth++;
@@ -87,11 +88,12 @@ describe("mconv fmt keeps meaning and is idempotent", () => {
         const next = toks[i + 1];
         const lineBreak = next && next.startLine !== k.endLine;
         const g = gaps[i % gaps.length]!;
-        return k.image + (lineBreak ? (g % 2 ? "\n\n\n" : "\n") : depth > 0 && g === 3 ? "\n" : g === 2 ? "   " : " ");
+        if (lineBreak) return k.image + (g % 2 ? "\n\n\n" : g === 4 ? "  \r\n" : "\n");
+        return k.image + (depth > 0 && g === 3 ? "\n" : depth > 0 && g === 5 ? "\t\r\n" : g === 2 ? "   " : g === 4 ? "\t" : " ");
       }).join("");
     };
     fc.assert(
-      fc.property(fc.constantFrom(...mconvFiles("examples")), fc.array(fc.nat({ max: 3 }), { minLength: 1, maxLength: 30 }), (f, gaps) => {
+      fc.property(fc.constantFrom(...mconvFiles("examples")), fc.array(fc.nat({ max: 5 }), { minLength: 1, maxLength: 30 }), (f, gaps) => {
         const text = read(f).replace(/\/\/[^\n]*|\/\*[\s\S]*?\*\//g, "");
         checkFormat(spaced(text, gaps));
       }),
@@ -121,6 +123,11 @@ describe("mconv fmt keeps every comment", () => {
       expect(once).toMatch(new RegExp(`^\\s*// own ${i}$`, "m"));
       expect(once).toMatch(new RegExp(`\\S\\s+// after ${i}$`, "m"));
     }
+  });
+
+  it("CRLF line ends, tabs, a byte-order mark and blanks at the ends of lines (inside comments too) become plain", () => {
+    const text = "\uFEFFmodel M {\r\n\tinput x: f32[1, 4, 4, 1]  // c \t\r\n  /* a  \r\n  b */\r\n\toutput x\t\r\n}\r\n";
+    expect(checkFormat(text)).toBe("model M {\n  input x: f32[1, 4, 4, 1]  // c\n  /* a\n  b */\n  output x\n}\n");
   });
 
   it("multi-line block comments, verbatim", () => {
