@@ -42,7 +42,7 @@ const isCloser = (tok: IToken | undefined) => is(tok, t.RParen) || is(tok, t.RBr
 
 /** The whitespace between two tokens on one line; `nested` when inside ( ) or [ ]. */
 function gap(prev: IToken, tok: IToken, nested: boolean): string {
-  if (isOpener(prev)) return "";
+  if (isOpener(prev) || (is(prev, t.LCurly) && is(tok, t.RCurly))) return "";
   if (isCloser(tok) || is(tok, t.Comma) || is(tok, t.Semicolon) || is(tok, t.Colon)) return "";
   if ((is(tok, t.LParen) || is(tok, t.LBracket)) && is(prev, t.Identifier)) return "";
   if (is(tok, t.Equals) || is(prev, t.Equals)) return nested ? "" : " ";
@@ -156,7 +156,8 @@ export function layout(text: string, tokens: readonly IToken[]): string {
         (is(prev, t.LCurly) && !is(tok, t.RCurly) && !(isComment(tok) && nl === 0)) ||
         (is(tok, t.RCurly) && !is(prev, t.LCurly)) ||
         (is(prev, t.RCurly) && !(isComment(tok) && nl === 0) && !is(tok, t.Semicolon)));
-    if (prev === undefined || nl > 0 || forced) {
+    const empty = is(prev, t.LCurly) && is(tok, t.RCurly);
+    if (prev === undefined || ((nl > 0 || forced) && !empty)) {
       if (prev !== undefined && nl >= 2 && !is(prev, t.LCurly) && !is(tok, t.RCurly)) lines.push({ text: "" });
       const top = stack[stack.length - 1];
       const indent = top ? (isCloser(tok) ? top.close : top.cont) : INDENT * curly;

@@ -187,6 +187,11 @@ describe("the layout", () => {
     );
   });
 
+  it("writes an empty body as {} and keeps a comment after '{' on its line", () => {
+    expect(checkFormat("model M {\n\n}\n")).toBe("model M {}\n");
+    expect(checkFormat("model M {   // c\n}\n")).toBe("model M {  // c\n}\n");
+  });
+
   it("leaves other lists of lists (pad sizes) on their line", () => {
     const text = "model M {\n  input x: f32[1, 4, 4, 1]\n  y = pad(x, [[1, 1], [2, 0]])\n  output y\n}\n";
     expect(checkFormat(text)).toBe(text);
