@@ -75,6 +75,10 @@ describe("masks as terminal art", () => {
     expect(channelList([1, 2, 5])).toBe("1, 2, 5");
   });
 
+  it("says so when every mask is fed at run time", async () => {
+    expect(await mconv("masks", "examples/seed.mconv")).toEqual({ code: 0, stderr: "", stdout: "model Seed has no static masks\n" });
+  });
+
   it("shows masks applied to activations", async () => {
     const r = await mconv("masks", "examples/realnvp_masks.mconv");
     expect(r.code).toBe(0);
