@@ -1,6 +1,6 @@
 // The layering of STYLE.md §1, checked on every `npm test`: imports flow one way.
 //   ir → (diagnostics only); parser → ir; passes → ir; codegen → ir (never parser); io → ir;
-//   cli and index.ts sit on top. Generated modules import nothing of mconv (they are strings, not imports).
+//   tools → parser, passes, ir (the formatter, graph and mask pictures, statistics); cli and index.ts sit on top. Generated modules import nothing of mconv (they are strings, not imports).
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
   forbidden: [
@@ -14,6 +14,8 @@ module.exports = {
       from: { path: "^src/codegen/" }, to: { path: "^src/(parser|passes|cli|io|index)" } },
     { name: "io-sees-ir-only", severity: "error",
       from: { path: "^src/io/" }, to: { path: "^src/(parser|passes|codegen|cli|index)" } },
+    { name: "tools-below-cli", severity: "error", comment: "src/tools (fmt, graph, masks, stats) serve the CLI and never call it",
+      from: { path: "^src/tools/" }, to: { path: "^src/(cli|index|codegen|io)" } },
     { name: "diagnostics-is-a-leaf", severity: "error",
       from: { path: "^src/diagnostics\\.ts$" }, to: { path: "^src/" , pathNot: "^src/diagnostics\\.ts$" } },
     { name: "no-circular", severity: "error", from: {}, to: { circular: true } },

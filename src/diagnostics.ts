@@ -112,8 +112,20 @@ function printable(line: string): string {
 /** Lines longer than this are shown as a window around the caret (a minified or one-line file stays readable). */
 const MAX_SHOWN = 300;
 
+/** How diagnostics print: `color` adds ANSI colours (for a terminal; the caller decides when, see no-color.org). */
+export interface FormatOptions {
+  readonly color?: boolean;
+}
+
+/** The colours of clang and gcc: bold location and message, red errors, magenta warnings, cyan notes, green caret. */
+const SGR = { bold: "1", error: "1;31", warning: "1;35", note: "1;36", caret: "1;32" } as const;
+
+function paint(text: string, style: keyof typeof SGR, options: FormatOptions): string {
+  return options.color && text.length > 0 ? `\u001b[${SGR[style]}m${text}\u001b[0m` : text;
+}
+
 /** The source line of a span with `^~~~` under it. */
-export function formatSnippet(s: Span): string {
+export function formatSnippet(s: Span, options: FormatOptions = {}): string {
   const { text, lineStart, line } = sourceLineAt(s);
   const start = Math.max(0, Math.min(s.start, s.source.text.length) - lineStart);
   const end = Math.max(start + 1, Math.min(s.end - lineStart, text.length));
@@ -126,7 +138,7 @@ export function formatSnippet(s: Span): string {
   const width = Math.max(1, Math.min(end, Math.max(to, start + 1)) - start);
   const gutter = String(line);
   const pad = " ".repeat(gutter.length);
-  return `${gutter} | ${printable(shown)}\n${pad} | ${" ".repeat(col)}^${"~".repeat(width - 1)}`;
+  return `${gutter} | ${printable(shown)}\n${pad} | ${" ".repeat(col)}${paint(`^${"~".repeat(width - 1)}`, "caret", options)}`;
 }
 
 /**
@@ -140,12 +152,18 @@ function escapeControls(text: string): string {
 
 /** One diagnostic as a user sees it: location, severity, code, message, snippet, notes. */
 export function formatDiagnostic(d: Diagnostic): string {
-  const head = `${d.span ? escapeControls(formatLocation(d.span)) + ": " : ""}${d.severity} ${d.code}: ${escapeControls(d.message)}`;
+  return formatDiagnosticStyled(d, {});
+}
+
+/** formatDiagnostic with options: colours for a terminal. */
+export function formatDiagnosticStyled(d: Diagnostic, options: FormatOptions): string {
+  const where = (s: Span | undefined) => (s ? paint(`${escapeControls(formatLocation(s))}:`, "bold", options) + " " : "");
+  const head = `${where(d.span)}${paint(`${d.severity} ${d.code}:`, d.severity, options)} ${paint(escapeControls(d.message), "bold", options)}`;
   const parts = [head];
-  if (d.span) parts.push(formatSnippet(d.span));
+  if (d.span) parts.push(formatSnippet(d.span, options));
   for (const n of d.notes) {
-    parts.push(`${n.span ? escapeControls(formatLocation(n.span)) + ": " : ""}note: ${escapeControls(n.message)}`);
-    if (n.span) parts.push(formatSnippet(n.span));
+    parts.push(`${where(n.span)}${paint("note:", "note", options)} ${escapeControls(n.message)}`);
+    if (n.span) parts.push(formatSnippet(n.span, options));
   }
   return parts.join("\n");
 }

@@ -2,14 +2,18 @@
 // 0 ok, 1 user error, 2 usage error, 70 internal error. User errors never show a stack trace.
 
 import { InternalError } from "../diagnostics.js";
+import { closest } from "../parser/spelling.js";
 import { checkCommand } from "./check.js";
 import { type CliIO, type Command, EXIT, UsageError, helpText, parseCommandArgs } from "./command.js";
 import { compileCommand } from "./compile.js";
+import { fmtCommand } from "./fmt.js";
+import { graphCommand } from "./graph.js";
 import { irCommand } from "./ir.js";
+import { masksCommand } from "./masks.js";
 import { runCommand } from "./run.js";
 import { weightsCommand } from "./weights.js";
 
-export const commands: readonly Command[] = [runCommand, compileCommand, irCommand, checkCommand, weightsCommand];
+export const commands: readonly Command[] = [runCommand, compileCommand, irCommand, checkCommand, weightsCommand, fmtCommand, graphCommand, masksCommand];
 
 export const VERSION = "0.1.0";
 
@@ -49,7 +53,9 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
   }
   const command = commands.find((c) => c.name === name);
   if (!command) {
-    io.stderr(`mconv: unknown command '${name}'; the commands are ${commands.map((c) => c.name).join(", ")} (see mconv --help)\n`);
+    const typo = closest(name, commands.map((c) => c.name));
+    const hint = typo ? `did you mean '${typo}'?` : `the commands are ${commands.map((c) => c.name).join(", ")}`;
+    io.stderr(`mconv: unknown command '${name}'; ${hint} (see mconv --help)\n`);
     return EXIT.usage;
   }
   try {

@@ -11,6 +11,8 @@ export interface CliIO {
   stderr(text: string): void;
   /** The working folder that relative paths start from. */
   readonly cwd: string;
+  /** Colour diagnostics on stderr (a terminal, unless NO_COLOR; see color.ts). */
+  readonly color?: boolean;
 }
 
 export interface OptionSpec {

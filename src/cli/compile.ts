@@ -7,6 +7,7 @@ import { type Target, emitModule } from "../codegen/index.js";
 import { type Command, EXIT, UsageError, singleFile } from "./command.js";
 import { prepare, sharedOptions, writeOutput } from "./frontend.js";
 import { report } from "./report.js";
+import { PassReport, statsOptions } from "./stats.js";
 
 const DECLARATIONS = `// Types of the module mconv generated beside this file.
 export interface Tensor {
@@ -35,6 +36,7 @@ export const compileCommand: Command = {
     target: { type: "string", value: "T", description: "what the module runs on", choices: ["tfjs", "js"] },
     output: { type: "string", short: "o", value: "DIR", description: "the folder to write model.js and model.d.ts into (required)" },
     ...sharedOptions,
+    ...statsOptions,
   },
   details: [
     "The module exports `load(weights?, options?)`, which resolves to `{ predict(inputs) }`; inputs and outputs are",
@@ -48,9 +50,11 @@ export const compileCommand: Command = {
     const out = args.values["output"];
     if (!target) throw new UsageError("--target tfjs|js is required");
     if (typeof out !== "string") throw new UsageError("-o DIR is required");
-    const prepared = prepare(file, args, io.cwd);
+    const passReport = new PassReport(args, io);
+    const prepared = passReport.timed("read and parse, passes", () => prepare(file, args, io.cwd, undefined, passReport.timing));
     if (!prepared.ok) return report(prepared, io);
-    const emitted = emitModule(prepared.value.graph, target);
+    const emitted = passReport.timed("codegen", () => emitModule(prepared.value.graph, target));
+    passReport.print(prepared.value.source, prepared.value.graph);
     if (!emitted.ok) return report(emitted, io);
     for (const [file, text] of [["model.js", emitted.value], ["model.d.ts", DECLARATIONS]] as const) {
       const written = writeOutput(join(out, file), io.cwd, text);

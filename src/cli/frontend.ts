@@ -60,7 +60,7 @@ export function loadFeeds(graph: Graph, role: FeedRole, path: string, args: Pars
 }
 
 /** Writes a file the user asked for; a failure (no such folder, no permission) is their error, not a crash. */
-export function writeOutput(path: string, cwd: string, text: string): Result<string> {
+export function writeOutput(path: string, cwd: string, text: string | Uint8Array): Result<string> {
   const full = resolve(cwd, path);
   try {
     mkdirSync(dirname(full), { recursive: true });
@@ -105,6 +105,7 @@ export function prepare(
   args: ParsedArgs,
   cwd: string,
   after?: (pass: Pass, graph: Graph) => void,
+  timing?: (pass: Pass, ms: number) => void,
 ): Result<Prepared> {
   const model = loadModel(file, cwd);
   if (!model.ok) return model;
@@ -116,7 +117,7 @@ export function prepare(
     if (!w.ok) return w;
     weights = w.value;
   }
-  const graph = optimize(model.value, { level: optLevel(args), weights, verify: args.values["verify"] === true, after });
+  const graph = optimize(model.value, { level: optLevel(args), weights, verify: args.values["verify"] === true, after, timing });
   return ok({ source: model.value, graph, weights }, model.diagnostics);
 }
 

@@ -6,6 +6,7 @@ import { passes } from "../passes/pipeline.js";
 import { type Command, EXIT, singleFile } from "./command.js";
 import { optLevel, prepare, printAfterSet, sharedOptions } from "./frontend.js";
 import { report } from "./report.js";
+import { PassReport, statsOptions } from "./stats.js";
 
 export const irCommand: Command = {
   name: "ir",
@@ -15,6 +16,7 @@ export const irCommand: Command = {
     ...sharedOptions,
     "print-ir-after": { type: "string", value: "PASS", multiple: true, description: "also print the IR after this pass (a name, a comma list, or all)" },
     full: { type: "boolean", description: "print every value of large constants instead of <N values, Z zero>" },
+    ...statsOptions,
   },
   details: ["Passes:", ...passes.map((p) => `  ${p.name.padEnd(20)} ${p.summary}`)].join("\n"),
   async run(args, io) {
@@ -22,11 +24,21 @@ export const irCommand: Command = {
     const wanted = printAfterSet(args);
     const print = { elideAbove: args.values["full"] === true ? Infinity : 16 };
     const ran = new Set<string>();
-    const prepared = prepare(file, args, io.cwd, (pass, graph) => {
-      ran.add(pass.name);
-      if (wanted?.(pass)) io.stdout(`# IR after ${pass.name}\n${printGraph(graph, print)}\n`);
-    });
+    const passReport = new PassReport(args, io);
+    const prepared = passReport.timed("read and parse, passes", () =>
+      prepare(
+        file,
+        args,
+        io.cwd,
+        (pass, graph) => {
+          ran.add(pass.name);
+          if (wanted?.(pass)) io.stdout(`# IR after ${pass.name}\n${printGraph(graph, print)}\n`);
+        },
+        passReport.timing,
+      ),
+    );
     if (!prepared.ok) return report(prepared, io);
+    passReport.print(prepared.value.source, prepared.value.graph);
     report(prepared, io);
     const level = `-O${optLevel(args)}`;
     for (const p of passes) {

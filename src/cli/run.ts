@@ -9,6 +9,7 @@ import { formatTensorJson } from "../io/tensorJson.js";
 import { type Command, EXIT, singleFile } from "./command.js";
 import { loadFeeds, prepare, sharedOptions, writeOutput } from "./frontend.js";
 import { report } from "./report.js";
+import { PassReport, statsOptions } from "./stats.js";
 
 /** The compiled backends, and `reference`: the float64 interpreter over the model as written (the oracle). */
 export const backends: readonly (Backend | "reference")[] = ["tfjs", "tfjs-wasm", "tfjs-cpu", "tfjs-node", "js", "reference"];
@@ -27,6 +28,7 @@ export const runCommand: Command = {
       choices: backends,
     },
     out: { type: "string", value: "O.json", description: "write the outputs to this file instead of stdout" },
+    ...statsOptions,
   },
   details: [
     "Tensors JSON: { \"name\": { \"shape\": [1, 4, 4, 3], \"data\": [ ...flat, row-major... ] } }.",
@@ -40,9 +42,11 @@ export const runCommand: Command = {
       io.stderr("mconv run: --inputs I.json is required (see mconv run --help)\n");
       return EXIT.usage;
     }
-    const prepared = prepare(file, args, io.cwd);
+    const passReport = new PassReport(args, io);
+    const prepared = passReport.timed("read and parse, passes", () => prepare(file, args, io.cwd, undefined, passReport.timing));
     if (!prepared.ok) return report(prepared, io);
     const { source, graph } = prepared.value;
+    passReport.print(source, graph);
     const missingWeights = paramsOf(prepared.value.weights ? graph : source);
     if (missingWeights.length > 0) {
       const names = missingWeights.map((p) => `'${p.name}'`).join(", ");

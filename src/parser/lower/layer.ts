@@ -1,13 +1,14 @@
 // What the op families share: the shape of an op's lowering (signature, result count, lower), checks of NHWC
 // inputs, scalar constants, and the bias-then-activation tail of layers. Each ops-*.ts file defines a family.
 
-import { type Span, error } from "../../diagnostics.js";
+import { type Note, type Span, error } from "../../diagnostics.js";
 import type { Value } from "../../ir/builder.js";
 import { normalizeAxis } from "../../ir/ops/def.js";
 import { type Dim, formatShape } from "../../ir/types.js";
 import type { Read, ReadArgs, Signature } from "./arguments.js";
 import { type OpCall, named } from "./context.js";
 import type { Activation } from "./readers.js";
+import { within } from "./values.js";
 
 export const INPUT_LAYOUT = "[batch, height, width, channels]";
 
@@ -43,8 +44,17 @@ export function nhwc(call: OpCall, x: Read<Value>): readonly [Dim, Dim, Dim, num
     shape.length !== 4
       ? `${call.op} expects an NHWC input ${INPUT_LAYOUT} (rank 4), but ${got} (rank ${shape.length})`
       : `${call.op} needs the input's channels to be known, but ${got} ${INPUT_LAYOUT}`;
-  call.lw.report(error("MC2004", message, x.span));
+  call.lw.report(error("MC2004", message, x.span, declaredAt(call, x)));
   return undefined;
+}
+
+/** A note pointing at the declaration of a named value used by a call (an input, a mask), when it is elsewhere. */
+export function declaredAt(call: OpCall, x: Read<Value>): Note[] {
+  const node = call.lw.b.nodeOf(x.value);
+  const site = node?.span;
+  const name = node?.name ?? "";
+  if (!site || site.source !== x.span.source || within(site, call.span) || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) return [];
+  return [{ message: `'${name}' is ${node.op === "input" || node.op === "constant" ? "declared" : "bound"} here`, span: site }];
 }
 
 /** An axis as written (-1 is the last) made non-negative, or undefined after reporting (MC2017). */

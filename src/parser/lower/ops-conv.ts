@@ -8,7 +8,7 @@ import { convGeometry, maskFitProblem } from "../../ir/ops/conv.js";
 import { formatShape } from "../../ir/types.js";
 import type { Read } from "./arguments.js";
 import { type OpCall, named } from "./context.js";
-import { coreName, defineOp, finishLayer, nhwc, poisoned } from "./layer.js";
+import { coreName, declaredAt, defineOp, finishLayer, nhwc, poisoned } from "./layer.js";
 import type { Activation, MaskArg } from "./readers.js";
 import { type ConvChannels, within } from "./values.js";
 
@@ -62,7 +62,14 @@ function convLayer(call: OpCall, l: ConvLayer, channels: number): Value[] {
     convSpan = l.mask!.span;
   }
   const opts = named(call, coreName("conv", withBias, act), convSpan);
+  const reported = b.diagnostics.length;
   const y = m ? b.maskedConv2d(l.x.value, k, m, l.attrs, opts) : b.conv2d(l.x.value, k, l.attrs, opts);
+  // A mask that does not fit: also point at its declaration, where the fix may be.
+  const notes = m && l.mask!.value.node ? declaredAt(call, { value: m, span: l.mask!.span }) : [];
+  for (let i = reported; i < b.diagnostics.length; i++) {
+    const d = b.diagnostics[i]!;
+    if (d.code === "MC2003" && d.span?.start === convSpan.start) b.diagnostics[i] = { ...d, notes: [...d.notes, ...notes] };
+  }
   return [finishLayer(call, y, bias, act)];
 }
 
