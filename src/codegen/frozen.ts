@@ -1,0 +1,45 @@
+// What the exchange formats (tfjs GraphModel, ONNX) share: a frozen graph. Values known at load time (weights,
+// constants and what is computed from them alone, such as a static mask folded into its kernel) are computed once
+// here by the reference interpreter and stored as float32 constants; only run-time values become graph nodes.
+// Not for the ES module targets, which compute load-time values in load().
+
+import { type Result, error, failed, ok } from "../diagnostics.js";
+import { interpret } from "../ir/interpret.js";
+import type { AnyNode, Graph } from "../ir/node.js";
+import { type Plan, type PlannedValue, planGraph } from "./lower.js";
+
+export interface FrozenPlan {
+  readonly plan: Plan;
+  /** Load-time values that run-time nodes or outputs read, by node name, as float32 row-major data. */
+  readonly constants: ReadonlyMap<string, Float32Array>;
+  /** Run-time values some output needs, in graph order. */
+  readonly computed: readonly PlannedValue[];
+}
+
+/**
+ * Plans `graph` and computes its load-time values. Every weight must be bound: an exchange file carries its
+ * weights, so a param left unbound is the user's error (MC4010), named with the format.
+ */
+export function freezeGraph(graph: Graph, format: string): Result<FrozenPlan> {
+  const planned = planGraph(graph);
+  if (!planned.ok) return failed(planned.diagnostics);
+  const plan = planned.value;
+  const unbound = plan.params.filter((p) => p.needed);
+  if (unbound.length > 0) {
+    const names = unbound.map((p) => `'${p.node.name}'`).join(", ");
+    return failed([error("MC4010", `a ${format} file carries its weights, but none were given for ${names}; compile with --weights W or --init random`)]);
+  }
+  const boundary = new Set<string>();
+  for (const v of plan.values) {
+    if (!v.needed || v.stage !== "run") continue;
+    for (const o of v.node.operands) if (plan.value(o).stage === "load") boundary.add(o);
+  }
+  for (const o of plan.outputs) if (o.value.stage === "load") boundary.add(o.value.node.name);
+  const loadNodes: AnyNode[] = plan.values.filter((v) => v.stage === "load").map((v) => v.node);
+  const sub: Graph = { name: graph.name, nodes: loadNodes, outputs: [...boundary].map((name) => ({ name, value: name })) };
+  const values = boundary.size > 0 ? interpret(sub, {}) : {};
+  const constants = new Map<string, Float32Array>();
+  for (const name of boundary) constants.set(name, Float32Array.from(values[name]!.data));
+  const computed = plan.values.filter((v) => v.needed && v.stage === "run");
+  return ok({ plan, constants, computed });
+}
