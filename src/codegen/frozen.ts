@@ -3,7 +3,7 @@
 // here by the reference interpreter and stored as float32 constants; only run-time values become graph nodes.
 // Not for the ES module targets, which compute load-time values in load().
 
-import { type Result, error, failed, ok } from "../diagnostics.js";
+import { type Diagnostic, type Result, error, failed, ok } from "../diagnostics.js";
 import { interpret } from "../ir/interpret.js";
 import type { AnyNode, Graph } from "../ir/node.js";
 import { type Plan, type PlannedValue, planGraph } from "./lower.js";
@@ -42,4 +42,18 @@ export function freezeGraph(graph: Graph, format: string): Result<FrozenPlan> {
   for (const name of boundary) constants.set(name, Float32Array.from(values[name]!.data));
   const computed = plan.values.filter((v) => v.needed && v.stage === "run");
   return ok({ plan, constants, computed });
+}
+
+/** A shape for Reshape: symbolic sizes become -1, which TensorFlow allows once. */
+export function reshapeDims(node: AnyNode, shape: readonly (number | string)[]): number[] | Diagnostic {
+  const symbols = shape.filter((d) => typeof d === "string").length;
+  if (symbols > 1) {
+    return error("MC4011", `${node.op} %${node.name} needs a shape with ${symbols} symbolic sizes, but a GraphModel or ONNX Reshape can infer only one`, node.span);
+  }
+  return shape.map((d) => (typeof d === "number" ? d : -1));
+}
+
+/** The error for an op (or a form of it) a format cannot express. */
+export function cannotExpress(node: AnyNode, format: string, why: string): Diagnostic {
+  return error("MC4011", `${format} cannot express ${node.op} %${node.name}: ${why}`, node.span);
 }

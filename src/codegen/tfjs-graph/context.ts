@@ -1,9 +1,10 @@
 // What the GraphModel emitters share: the GraphDef being built, the frozen plan, and the tensor that holds each IR
 // value (a Placeholder, a Const made on first use from a load-time value, or an op's output).
 
-import { type Diagnostic, InternalError, error } from "../../diagnostics.js";
+import { type Diagnostic, InternalError } from "../../diagnostics.js";
 import type { AnyNode, Node, OpKind } from "../../ir/node.js";
 import type { FrozenPlan } from "../frozen.js";
+export { cannotExpress, reshapeDims } from "../frozen.js";
 import type { PlannedValue } from "../lower.js";
 import type { GraphDefBuilder } from "./graphdef.js";
 
@@ -46,18 +47,4 @@ export function tensor(ctx: GraphContext, name: string): string {
 /** The data of an operand known at load time, or undefined for a run-time one. */
 export function constantOf(ctx: { readonly frozen: FrozenPlan }, name: string): Float32Array | undefined {
   return ctx.frozen.constants.get(name);
-}
-
-/** A shape for Reshape: symbolic sizes become -1, which TensorFlow allows once. */
-export function reshapeDims(node: AnyNode, shape: readonly (number | string)[]): number[] | Diagnostic {
-  const symbols = shape.filter((d) => typeof d === "string").length;
-  if (symbols > 1) {
-    return error("MC4011", `${node.op} %${node.name} needs a shape with ${symbols} symbolic sizes, but a GraphModel or ONNX Reshape can infer only one`, node.span);
-  }
-  return shape.map((d) => (typeof d === "number" ? d : -1));
-}
-
-/** The error for an op (or a form of it) a format cannot express. */
-export function cannotExpress(node: AnyNode, format: string, why: string): Diagnostic {
-  return error("MC4011", `${format} cannot express ${node.op} %${node.name}: ${why}`, node.span);
 }
