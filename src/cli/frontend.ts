@@ -60,7 +60,7 @@ export function loadFeeds(graph: Graph, role: FeedRole, path: string, args: Pars
 }
 
 /** Writes a file the user asked for; a failure (no such folder, no permission) is their error, not a crash. */
-export function writeOutput(path: string, cwd: string, text: string): Result<string> {
+export function writeOutput(path: string, cwd: string, text: string | Uint8Array): Result<string> {
   const full = resolve(cwd, path);
   try {
     mkdirSync(dirname(full), { recursive: true });

@@ -4,7 +4,7 @@
 // Not for the ES module targets, which compute load-time values in load().
 
 import { type Diagnostic, type Result, error, failed, ok } from "../diagnostics.js";
-import { interpret } from "../ir/interpret.js";
+import { type TensorMap, interpret } from "../ir/interpret.js";
 import type { AnyNode, Graph } from "../ir/node.js";
 import { type Plan, type PlannedValue, planGraph } from "./lower.js";
 
@@ -17,17 +17,17 @@ export interface FrozenPlan {
 }
 
 /**
- * Plans `graph` and computes its load-time values. Every weight must be bound: an exchange file carries its
- * weights, so a param left unbound is the user's error (MC4010), named with the format.
+ * Plans `graph` and computes its load-time values, params from `weights`. Every weight must be known: an exchange
+ * file carries its weights, so a param neither bound nor given is the user's error (MC4010), named with the format.
  */
-export function freezeGraph(graph: Graph, format: string): Result<FrozenPlan> {
+export function freezeGraph(graph: Graph, format: string, weights: TensorMap = {}): Result<FrozenPlan> {
   const planned = planGraph(graph);
   if (!planned.ok) return failed(planned.diagnostics);
   const plan = planned.value;
-  const unbound = plan.params.filter((p) => p.needed);
+  const unbound = plan.params.filter((p) => p.needed && !Object.prototype.hasOwnProperty.call(weights, p.node.name));
   if (unbound.length > 0) {
     const names = unbound.map((p) => `'${p.node.name}'`).join(", ");
-    return failed([error("MC4010", `a ${format} file carries its weights, but none were given for ${names}; compile with --weights W or --init random`)]);
+    return failed([error("MC4010", `${format} carries its weights, but none were given for ${names}; compile with --weights W or --init random`)]);
   }
   const boundary = new Set<string>();
   for (const v of plan.values) {
@@ -37,7 +37,7 @@ export function freezeGraph(graph: Graph, format: string): Result<FrozenPlan> {
   for (const o of plan.outputs) if (o.value.stage === "load") boundary.add(o.value.node.name);
   const loadNodes: AnyNode[] = plan.values.filter((v) => v.stage === "load").map((v) => v.node);
   const sub: Graph = { name: graph.name, nodes: loadNodes, outputs: [...boundary].map((name) => ({ name, value: name })) };
-  const values = boundary.size > 0 ? interpret(sub, {}) : {};
+  const values = boundary.size > 0 ? interpret(sub, {}, weights) : {};
   const constants = new Map<string, Float32Array>();
   for (const name of boundary) constants.set(name, Float32Array.from(values[name]!.data));
   const computed = plan.values.filter((v) => v.needed && v.stage === "run");

@@ -3,6 +3,7 @@
 // kernel before its Conv. Inputs and outputs keep the model's names and NHWC layout.
 
 import { type Diagnostic, type Result, failed, ok } from "../../diagnostics.js";
+import type { TensorMap } from "../../ir/interpret.js";
 import type { AnyNode, Graph, Node, OpKind } from "../../ir/node.js";
 import { freezeGraph } from "../frozen.js";
 import { OPSET, OnnxGraphBuilder, onnx, valueInfo } from "./model.js";
@@ -24,9 +25,9 @@ function biasFusions(frozen: OnnxContext["frozen"]): Map<string, AnyNode> {
   return fused;
 }
 
-/** The ONNX model for `graph` (weights bound), encoded as protobuf bytes. */
-export function emitOnnx(graph: Graph, version = "0.1.0"): Result<Uint8Array> {
-  const frozen = freezeGraph(graph, "ONNX");
+/** The ONNX model for `graph`, encoded as protobuf bytes; params not bound in the graph take `weights`. */
+export function emitOnnx(graph: Graph, version = "0.1.0", weights?: TensorMap): Result<Uint8Array> {
+  const frozen = freezeGraph(graph, "an ONNX model", weights);
   if (!frozen.ok) return failed(frozen.diagnostics);
   const { plan, computed } = frozen.value;
   const b = new OnnxGraphBuilder();

@@ -3,6 +3,7 @@
 // kernels) are stored as Const weights; a mask fed per call is a Placeholder whose Mul sits on the filter path.
 
 import { type Diagnostic, type Result, failed, ok } from "../../diagnostics.js";
+import type { TensorMap } from "../../ir/interpret.js";
 import type { Graph, Node, OpKind } from "../../ir/node.js";
 import { freezeGraph } from "../frozen.js";
 import { type GraphContext, type GraphEmitter, tensor } from "./context.js";
@@ -63,8 +64,8 @@ function shardsOf(bytes: Uint8Array): Map<string, Uint8Array> {
  * Emits the GraphModel for `graph`, whose weights must be bound. Placeholders are named after the model's inputs,
  * and each output is an Identity node named after it (when the name is a valid TensorFlow node name).
  */
-export function emitGraphModel(graph: Graph, version = "0.1.0"): Result<GraphModelFiles> {
-  const frozen = freezeGraph(graph, "tfjs GraphModel");
+export function emitGraphModel(graph: Graph, version = "0.1.0", weights?: TensorMap): Result<GraphModelFiles> {
+  const frozen = freezeGraph(graph, "a tfjs GraphModel", weights);
   if (!frozen.ok) return failed(frozen.diagnostics);
   const { plan, computed } = frozen.value;
   const b = new GraphDefBuilder();
