@@ -55,8 +55,8 @@ describe("onnx target", () => {
     const k = new Float32Array(raw.buffer.slice(raw.byteOffset, raw.byteOffset + raw.length));
     for (let o = 0; o < 2; o++)
       for (let c = 0; c < 3; c++) {
-        expect(k[((o * 3 + c) * 3 + 0) * 3 + 2]).toBe(0);
-        expect(k[((o * 3 + c) * 3 + 2) * 3 + 0]).toBe(0);
+        expect(k[((o * 3 + c) * 3 + 0) * 3 + 2] === 0).toBe(true); // 0 or −0
+        expect(k[((o * 3 + c) * 3 + 2) * 3 + 0] === 0).toBe(true);
         expect(k[((o * 3 + c) * 3 + 1) * 3 + 1]).not.toBe(0);
       }
   });
