@@ -36,12 +36,21 @@ export function emitOnnx(graph: Graph, version = "0.1.0", weights?: TensorMap): 
   const ctx: OnnxContext = { b, frozen: frozen.value, tensors: new Map(), absorbed: new Map(), biasOf: biasFusions(frozen.value) };
   plan.inputs.forEach((v, i) => ctx.tensors.set(v.node.name, inputNames[i]!));
   const diagnostics: Diagnostic[] = [];
+  // Values that could not be spelled; what depends on them is skipped (its error would only repeat the first).
+  const refused = new Set<string>();
   for (const v of computed) {
     if (v.node.op === "input") continue;
+    if (v.node.operands.some((o) => refused.has(o))) {
+      refused.add(v.node.name);
+      continue;
+    }
     const emit = onnxEmitters[v.node.op] as OnnxEmitter<OpKind>;
     const made = emit(v.node as Node<OpKind>, v, ctx);
     if (typeof made === "string") ctx.tensors.set(v.node.name, made);
-    else diagnostics.push(made);
+    else {
+      diagnostics.push(made);
+      refused.add(v.node.name);
+    }
   }
   if (diagnostics.length > 0) return failed(diagnostics);
   plan.outputs.forEach((o, i) => b.node(outputNames[i]!, "Identity", [tensor(ctx, o.value.node.name)], {}, true));

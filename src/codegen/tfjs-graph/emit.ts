@@ -84,12 +84,21 @@ export function emitGraphModel(graph: Graph, version = "0.1.0", weights?: Tensor
     signature.inputs[v.node.name] = info(inputNames[i]!, v.shape);
   });
   const diagnostics: Diagnostic[] = [];
+  // Values that could not be spelled; what depends on them is skipped (its error would only repeat the first).
+  const refused = new Set<string>();
   for (const v of computed) {
     if (v.node.op === "input") continue;
+    if (v.node.operands.some((o) => refused.has(o))) {
+      refused.add(v.node.name);
+      continue;
+    }
     const emit = graphEmitters[v.node.op] as GraphEmitter<OpKind>;
     const made = emit(v.node as Node<OpKind>, v, ctx);
     if (typeof made === "string") ctx.tensors.set(v.node.name, made);
-    else diagnostics.push(made);
+    else {
+      diagnostics.push(made);
+      refused.add(v.node.name);
+    }
   }
   if (diagnostics.length > 0) return failed(diagnostics);
   plan.outputs.forEach((o, i) => {
