@@ -48,6 +48,12 @@ describe("tfjs-graph target", () => {
     const decode = (s: string) => Buffer.from(s, "base64").toString();
     expect(conv.attr.fused_ops.list.s.map(decode)).toEqual(["BiasAdd", "Relu"]);
     expect(decode(conv.attr.padding.s)).toBe("VALID");
+    // The encodings tfjs-converter writes: strings base64, int64 as decimal strings, dtypes by enum name.
+    expect(conv.attr.padding).toEqual({ s: "VkFMSUQ=" });
+    expect(conv.attr.fused_ops).toEqual({ list: { s: ["Qmlhc0FkZA==", "UmVsdQ=="] } });
+    expect(conv.attr.strides).toEqual({ list: { i: ["1", "1", "1", "1"] } });
+    expect(conv.attr.num_args).toEqual({ i: "1" });
+    expect(conv.attr.T).toEqual({ type: "DT_FLOAT" });
     // The stored kernel is the masked one: the mask's zero taps (0,2) and (2,0) hold zeros for every channel pair.
     const specs = json.weightsManifest[0].weights;
     expect(specs[0]).toEqual({ name: conv.input[1], shape: [3, 3, 3, 2], dtype: "float32" });

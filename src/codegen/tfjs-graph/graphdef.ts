@@ -38,13 +38,20 @@ export function isNodeName(name: string): boolean {
   return NODE_NAME.test(name);
 }
 
+/** Base64 of a string's UTF-8 bytes (btoa exists in browsers and Node alike; Buffer only in Node). */
+function base64(text: string): string {
+  let binary = "";
+  for (const byte of new TextEncoder().encode(text)) binary += String.fromCharCode(byte);
+  return btoa(binary);
+}
+
 export const attr = {
   int: (v: number): AttrValue => ({ i: String(v) }),
   float: (v: number): AttrValue => ({ f: v }),
   bool: (v: boolean): AttrValue => ({ b: v }),
-  string: (v: string): AttrValue => ({ s: Buffer.from(v, "utf8").toString("base64") }),
+  string: (v: string): AttrValue => ({ s: base64(v) }),
   ints: (v: readonly number[]): AttrValue => ({ list: { i: v.map(String) } }),
-  strings: (v: readonly string[]): AttrValue => ({ list: { s: v.map((s) => Buffer.from(s, "utf8").toString("base64")) } }),
+  strings: (v: readonly string[]): AttrValue => ({ list: { s: v.map(base64) } }),
   float32: { type: "DT_FLOAT" } as AttrValue,
   int32: { type: "DT_INT32" } as AttrValue,
   /** A shape; symbolic sizes are unknown (-1). */
