@@ -27,6 +27,8 @@ describe("tfjs-graph target", () => {
     const feeds = Object.fromEntries(Object.entries(inputs).map(([k, t]) => [k, tf.tensor(t.data, t.shape, "float32")]));
     const outputNames = Object.keys(json.signature.outputs);
     const nodes = outputNames.map((o) => json.signature.outputs[o].name.replace(/:0$/, ""));
+    expect(model.inputNodes).toEqual(Object.keys(inputs));
+    expect(model.outputNodes).toEqual(nodes);
     const got = model.execute(feeds, nodes);
     const list = Array.isArray(got) ? got : [got];
     const expected = await runTensors("run", `examples/${name}.mconv`, "--inputs", inputsFile, ...weightsArgs(name));
@@ -76,9 +78,9 @@ describe("tfjs-graph target", () => {
     const mask = byName.get(filter.input[1]) as { op: string; input: string[] };
     expect(mask.op).toBe("Reshape");
     expect(byName.get(mask.input[0])).toMatchObject({ name: "m", op: "Placeholder" });
-    // Fed a different mask, the GraphModel follows it: all ones gives 9 live taps × 3 channels = 27.
+    // Fed a different mask through predict(), the GraphModel follows it: all ones gives 9 live taps × 3 channels = 27.
     const model = await tf.loadGraphModel(folderHandler(dir));
-    const out = model.execute({ x: tf.ones([1, 4, 4, 3]), m: tf.ones([3, 3]) }, "y") as tf.Tensor;
+    const out = model.predict({ x: tf.ones([1, 4, 4, 3]), m: tf.ones([3, 3]) }) as tf.Tensor;
     expect(Array.from(out.dataSync())).toEqual(new Array(8).fill(27));
   });
 
