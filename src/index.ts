@@ -1,5 +1,6 @@
 // mconv's public API: parse .mconv text, build graphs programmatically, print and read the IR, run the passes,
-// interpret (the float64 oracle), and compile to a tfjs or plain-JavaScript ES module. Nothing else is public.
+// interpret (the float64 oracle), compile to a tfjs or plain-JavaScript ES module, export a tfjs GraphModel or an
+// ONNX model, and read weights from tfjs layers-models and NumPy files. Nothing else is public.
 
 import { type Diagnostic, type Result, type Source, failed, ok } from "./diagnostics.js";
 import { type Target, emitModule } from "./codegen/index.js";
@@ -24,6 +25,10 @@ export { interpret, type Tensor64, type TensorData, type TensorMap } from "./ir/
 export { optimize, runPasses, passes, pipelines, type OptLevel, type PipelineOptions } from "./passes/pipeline.js";
 export type { Pass, PassContext } from "./passes/pass.js";
 export { emitModule, loadCompiled, type Backend, type CompiledModel, type Target } from "./codegen/index.js";
+export { emitGraphModel, emitOnnx, type ExportTarget, type GraphModelFiles, type GraphModelJson } from "./codegen/index.js";
+export { readNpy, type LoadedTensor } from "./io/npy.js";
+export { readNpz } from "./io/npz.js";
+export { readLayersModel, readWeightsMap, renameWeights } from "./io/layersModel.js";
 export { readTensorFile } from "./io/tensorFile.js";
 export { checkFeeds, checkTensorMap } from "./io/feeds.js";
 export { initWeights } from "./io/init.js";

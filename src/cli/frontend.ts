@@ -14,6 +14,7 @@ import { parseModel } from "../parser/parse.js";
 import { type OptLevel, optimize, passByName } from "../passes/pipeline.js";
 import type { Pass } from "../passes/pass.js";
 import { type ParsedArgs, UsageError } from "./command.js";
+import { loadWeights } from "./importWeights.js";
 
 /**
  * Files larger than this are refused before they are read: a JSON tensors file costs some fifty times its size
@@ -112,8 +113,9 @@ export function prepare(
   const weightsPath = args.values["weights"];
   let weights: TensorMap | undefined = generatedWeights(model.value, args);
   if (weights && typeof weightsPath === "string") throw new UsageError("give either --weights or --init, not both");
+  if (args.values["weights-map"] !== undefined && typeof weightsPath !== "string") throw new UsageError("--weights-map goes with --weights");
   if (typeof weightsPath === "string") {
-    const w = loadFeeds(model.value, "weight", weightsPath, args, cwd);
+    const w = loadWeights(model.value, weightsPath, args, cwd, { readSource, loadTensorsFile: (p) => loadFeeds(model.value, "weight", p, args, cwd) });
     if (!w.ok) return w;
     weights = w.value;
   }
@@ -145,7 +147,12 @@ export const initOptions = {
 } as const;
 
 export const sharedOptions = {
-  weights: { type: "string", value: "W.json", description: "weights as a tensors JSON file (compile embeds them in the module)" },
+  weights: {
+    type: "string",
+    value: "W",
+    description: "weights: a tensors JSON file, a tfjs layers-model model.json, an .npz archive or a folder of .npy files (compile embeds them)",
+  },
+  "weights-map": { type: "string", value: "MAP.json", description: 'renames imported weights to the model\'s: { "conv2d_1/kernel": "y.kernel" } (default: "/" becomes ".")' },
   ...initOptions,
   optimize: { type: "string", short: "O", value: "LEVEL", description: "optimization level: -O0 (no optimization passes) or -O1 (default)" },
   verify: { type: "boolean", description: "run the IR verifier after every pass" },

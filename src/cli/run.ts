@@ -12,7 +12,7 @@ import { report } from "./report.js";
 import { PassReport, statsOptions } from "./stats.js";
 
 /** The compiled backends, and `reference`: the float64 interpreter over the model as written (the oracle). */
-export const backends: readonly (Backend | "reference")[] = ["tfjs", "tfjs-wasm", "tfjs-cpu", "tfjs-node", "js", "reference"];
+export const backends: readonly (Backend | "reference")[] = ["tfjs", "tfjs-wasm", "tfjs-cpu", "tfjs-node", "js", "onnx", "reference"];
 
 export const runCommand: Command = {
   name: "run",
@@ -24,7 +24,7 @@ export const runCommand: Command = {
     backend: {
       type: "string",
       value: "B",
-      description: "where to run; tfjs means tfjs-wasm (default tfjs); reference is the float64 interpreter",
+      description: "where to run; tfjs means tfjs-wasm (default tfjs); onnx needs the optional onnxruntime-node; reference is the float64 interpreter",
       choices: backends,
     },
     out: { type: "string", value: "O.json", description: "write the outputs to this file instead of stdout" },

@@ -8,13 +8,19 @@ import { type ModuleParts, functionBody, moduleText } from "./emitter.js";
 import { emitJs } from "./js/emit.js";
 import { planGraph } from "./lower.js";
 import { emitTfjs } from "./tfjs/emit.js";
+import { loadOnnx } from "./onnx/run.js";
 
 export { jsComment, jsIdentifier, jsString } from "./escape.js";
 export { type ConvPlan, type GroupRun, type Plan, type PlannedValue, type PoolPlan, type Stage, type Tap, type TransposePlan, planGraph } from "./lower.js";
 
+export { type GraphModelFiles, type GraphModelJson, SHARD_BYTES, emitGraphModel } from "./tfjs-graph/emit.js";
+export { emitOnnx } from "./onnx/emit.js";
+
+/** The ES module targets. The exchange formats (a tfjs GraphModel, ONNX) are ExportTargets. */
 export type Target = "tfjs" | "js";
-/** Where a compiled model runs. "tfjs" means tfjs-wasm. */
-export type Backend = "tfjs" | "tfjs-wasm" | "tfjs-cpu" | "tfjs-node" | "js";
+export type ExportTarget = "tfjs-graph" | "onnx";
+/** Where a compiled model runs. "tfjs" means tfjs-wasm; "onnx" is the ONNX export on onnxruntime-node. */
+export type Backend = "tfjs" | "tfjs-wasm" | "tfjs-cpu" | "tfjs-node" | "js" | "onnx";
 
 export interface CompiledModel {
   predict(inputs: TensorMap): Promise<Record<string, { shape: number[]; data: Float32Array }>>;
@@ -36,7 +42,7 @@ export function emitModule(graph: Graph, target: Target): Result<string> {
 
 type LoadFunction = (weights?: TensorMap, options?: { backend?: string }) => Promise<CompiledModel>;
 
-const TFJS_BACKENDS: Record<Exclude<Backend, "js">, string> = {
+const TFJS_BACKENDS: Record<Exclude<Backend, "js" | "onnx">, string> = {
   tfjs: "wasm",
   "tfjs-wasm": "wasm",
   "tfjs-cpu": "cpu",
@@ -60,6 +66,7 @@ function evaluate(parts: ModuleParts, injected: readonly unknown[]): LoadFunctio
  * come back as diagnostics, not throws.
  */
 export async function loadCompiled(graph: Graph, backend: Backend, weights?: TensorMap): Promise<Result<CompiledModel>> {
+  if (backend === "onnx") return loadOnnx(graph, weights);
   const target = backend === "js" ? "js" : "tfjs";
   const parts = emitParts(graph, target);
   if (!parts.ok) return failed(parts.diagnostics);
