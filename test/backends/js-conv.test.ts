@@ -1,0 +1,147 @@
+// The js conv kernel's edge cases against interpret() (float64): random convs drawn to hit the seams of the
+// register blocking — output rows not a multiple of the pixel block, out channels not a multiple of 4, groups,
+// depthwise with multipliers 1–4 (blocks across groups), strides, dilations, asymmetric explicit padding, batches of
+// 0, 1 and 3, 1×1 and 7×7 kernels, sparse, diagonal and causal masks (constant: dead taps; fed: packed per call).
+// Then the fused epilogue: convCode with a bias and each activation, against conv2d → bias_add → activation.
+
+import { describe, expect, test } from "vitest";
+import { loadCompiled } from "../../src/codegen/index.js";
+import { convCode } from "../../src/codegen/js/conv.js";
+import { JsContext } from "../../src/codegen/js/context.js";
+import type { FusedActivation } from "../../src/codegen/js/epilogue.js";
+import { planGraph } from "../../src/codegen/lower.js";
+import { helperSource } from "../../src/codegen/runtime.js";
+import { formatDiagnostics } from "../../src/diagnostics.js";
+import { type TensorMap, interpret } from "../../src/ir/interpret.js";
+import type { Padding } from "../../src/ir/types.js";
+import { expectClose, graphOf, tensors } from "./cases.js";
+import { Maker, prng } from "./random.js";
+
+type MaskKind = "none" | "sparse" | "diagonal" | "causal" | "fed" | "fed-full";
+
+/** A [kh, kw] mask: sparse (each tap dead with probability 1/2), diagonal (i = j live) or causal type A/B. */
+function spatialMask(m: Maker, kind: "sparse" | "diagonal" | "causal", kh: number, kw: number): number[] {
+  const typeA = m.r() < 0.5;
+  return Array.from({ length: kh * kw }, (_, t) => {
+    const [i, j] = [Math.floor(t / kw), t % kw];
+    if (kind === "sparse") return m.r() < 0.5 ? 0 : m.r() * 2 - 1;
+    if (kind === "diagonal") return i === j ? 1 : 0;
+    const [ci, cj] = [Math.floor(kh / 2), Math.floor(kw / 2)];
+    return i < ci || (i === ci && (j < cj || (!typeA && j === cj))) ? 1 : 0;
+  });
+}
+
+interface ConvCase {
+  readonly label: string;
+  readonly graph: ReturnType<typeof graphOf>;
+  readonly weights: TensorMap;
+  readonly feeds: readonly TensorMap[];
+}
+
+function tryConv(seed: number): ConvCase | undefined {
+  const m = new Maker(prng(seed));
+  const [kh, kw] = m.pick([[1, 1], [7, 7], [3, 3], [2, 5], [1, 3], [4, 2]] as const);
+  const shape = m.pick(["plain", "grouped", "depthwise"] as const);
+  const per = m.pick([1, 2, 3, 4, 5, 6, 7, 9, 13]);
+  const kin = shape === "depthwise" ? 1 : m.int(1, 3);
+  const groups = shape === "plain" ? 1 : shape === "depthwise" ? m.int(2, 5) : m.int(2, 3);
+  const out = shape === "depthwise" ? groups * m.int(1, 4) : groups * per;
+  const c = kin * groups;
+  const strides: [number, number] = [m.int(1, 3), m.int(1, 3)];
+  const dilations: [number, number] = m.r() < 0.4 ? [m.int(1, 3), m.int(1, 3)] : [1, 1];
+  const padding = m.pick<Padding>(["valid", "same", [m.int(0, 3), m.int(0, 3), m.int(0, 3), m.int(0, 3)]]);
+  const symbolic = m.r() < 0.5;
+  const batch = m.int(1, 3);
+  const [h, w] = [m.int(1, 9), m.int(1, 14)];
+  const maskKind = m.pick<MaskKind>(["none", "sparse", "diagonal", "causal", "fed", "fed-full"]);
+  const x = m.input("x", [symbolic ? "N" : batch, h, w, c]);
+  const k = m.param("k", [kh, kw, c / groups, out]);
+  const attrs = { strides, dilations, padding, groups };
+  let mask;
+  if (maskKind === "fed") mask = m.input("m", [kh, kw]);
+  else if (maskKind === "fed-full") mask = m.input("m", [kh, kw, c / groups, out]);
+  else if (maskKind !== "none") mask = m.b.constant([kh, kw], spatialMask(m, maskKind, kh, kw), { name: "m" });
+  const y = mask ? m.b.maskedConv2d(x, k, mask, attrs, { name: "y" }) : m.b.conv2d(x, k, attrs, { name: "y" });
+  m.b.output("y", y);
+  const built = m.b.build();
+  if (!built.ok) return undefined;
+  const feeds = symbolic ? [m.feed(3), m.feed(0), m.feed(1), m.feed(3)] : [m.feed(batch)];
+  const label = `x[${symbolic ? "N" : batch},${h},${w},${c}] k${kh}x${kw} ${shape} g${groups} out${out} s${strides} d${dilations} p${padding} ${maskKind}`;
+  return { label, graph: built.value, weights: tensors(m.weights), feeds };
+}
+
+function convCase(seed: number): ConvCase {
+  for (let s = seed; ; s += 1000) {
+    const c = tryConv(s);
+    if (c) return c;
+  }
+}
+
+const SEEDS = Array.from({ length: 120 }, (_, i) => 31000 + i);
+
+test("the seeds reach the kernel's seams", () => {
+  const labels = SEEDS.map((s) => convCase(s).label).join("\n");
+  for (const wanted of [/k1x1/, /k7x7/, / plain /, / grouped /, / depthwise /, /out(5|6|7|9|13) /, /s[23],/, /d[23],|d\d,[23]/,
+    /p\d,\d,\d,\d/, /psame/, /pvalid/, /x\[N,/, /x\[3,/, / sparse/, / diagonal/, / causal/, / fed$/m, / fed-full/]) {
+    expect(labels, String(wanted)).toMatch(wanted);
+  }
+  // Output widths that are not a multiple of the 3-pixel block, and depthwise with 1 and 2 out channels per group.
+  expect(labels).toMatch(/depthwise g(\d) out\1 /);
+});
+
+describe("js conv kernel agrees with interpret()", () => {
+  test.each(SEEDS)("seed %i", async (seed) => {
+    const c = convCase(seed);
+    const loaded = await loadCompiled(c.graph, "js", c.weights);
+    if (!loaded.ok) throw new Error(`${c.label}\n${formatDiagnostics(loaded.diagnostics)}`);
+    for (const feed of c.feeds) {
+      expectClose((await loaded.value.predict(feed)).y!, interpret(c.graph, feed, c.weights).y!, `seed ${seed} (${c.label})`);
+    }
+  });
+});
+
+describe("the fused epilogue: bias and activation in the store", () => {
+  const ACTIVATIONS: FusedActivation[] = [
+    { kind: "linear" },
+    { kind: "relu" },
+    { kind: "relu6" },
+    { kind: "sigmoid" },
+    { kind: "tanh" },
+    { kind: "elu", alpha: 0.7 },
+    { kind: "leaky_relu", alpha: 0.2 },
+  ];
+
+  /** conv2d (5 out channels: a block of 4 and 1) → bias_add → the activation, as separate ops. */
+  function unfused(activation: FusedActivation) {
+    const m = new Maker(prng(5));
+    const x = m.input("x", [2, 5, 7, 3]);
+    const k = m.param("k", [3, 3, 3, 5]);
+    const b = m.param("b", [5], Float32Array.from([3, -3, 0.5, 7, -0.5]));
+    const conv = m.b.conv2d(x, k, { padding: "same" }, { name: "conv" });
+    let y = m.b.biasAdd(conv, b);
+    if (activation.kind === "relu") y = m.b.relu(y);
+    if (activation.kind === "relu6") y = m.b.add("clamp", [y], { min: 0, max: 6 });
+    if (activation.kind === "sigmoid") y = m.b.sigmoid(y);
+    if (activation.kind === "tanh") y = m.b.tanh(y);
+    if (activation.kind === "elu") y = m.b.add("elu", [y], { alpha: activation.alpha });
+    if (activation.kind === "leaky_relu") y = m.b.add("leaky_relu", [y], { alpha: activation.alpha });
+    m.b.output("y", y);
+    return { graph: graphOf(m.b), weights: tensors(m.weights), feed: m.feed(2) };
+  }
+
+  test.each(ACTIVATIONS)("$kind", (activation) => {
+    const { graph, weights, feed } = unfused(activation);
+    const planned = planGraph(graph);
+    if (!planned.ok) throw new Error("plan failed");
+    const plan = planned.value;
+    const ctx = new JsContext(plan);
+    const conv = plan.value("conv");
+    const e = convCode(conv, ctx, { x: "x", kernel: "k", bias: "b" }, activation);
+    const [x, k, b] = ["x", "k", "b"].map((n) => plan.value(n).id) as [string, string, string];
+    expect(e.reads).toEqual(["x", "b"]);
+    const body = [...ctx.takeDecls(), ...(e.setup ?? []), ...e.code, `return ${conv.id};`].join("\n");
+    const run = new Function(x, k, b, `${helperSource(ctx.helpers)}\n${body}`) as (...a: Float32Array[]) => Float32Array;
+    const got = run(feed.x!.data as Float32Array, weights.k!.data as Float32Array, weights.b!.data as Float32Array);
+    expectClose({ shape: [2, 5, 7, 5], data: got }, interpret(graph, feed, weights).y!, activation.kind);
+  });
+});
