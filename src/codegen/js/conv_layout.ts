@@ -41,7 +41,11 @@ export function convLayout(c: ConvPlan): ConvLayout {
   const per = c.outChannels / c.groups;
   const narrow = kin === 1 && per < BLOCK && BLOCK % per === 0;
   let base = 0;
-  const runs = c.groupRuns.map((run): RunLayout => {
+  // A run's taps are those of its groups; c.liveTaps (the union) has the last word, so that whatever narrows the
+  // live taps of a conv (a declared support of a fed mask, say) narrows every run too.
+  const live = new Set(c.liveTaps.map(([i, j]) => `${i},${j}`));
+  const groupRuns = c.groupRuns.map((run) => ({ ...run, taps: run.taps.filter(([i, j]) => live.has(`${i},${j}`)) }));
+  const runs = groupRuns.map((run): RunLayout => {
     const groups = run.to - run.from;
     const span = narrow && groups > 1;
     const r: RunLayout = { run, mode: span ? "span" : "per-group", base, width: span ? groups * per : per };

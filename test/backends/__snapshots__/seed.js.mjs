@@ -47,7 +47,11 @@ function reuse(buffer, size) {
   return buffer !== null && buffer.length === size ? buffer : new Float32Array(size);
 }
 
-/** Checks the weights, computes the load-time values once and returns the model. */
+/**
+ * Checks the weights, computes the load-time values once (packed conv kernels among them) and returns the model.
+ * predict() returns fresh Float32Arrays that belong to the caller; intermediates and scratch buffers belong to
+ * the model and are reused from call to call (allocated again only when a batch size changes).
+ */
 export async function load(weights, options) {
   const dims = new Map();
   // %k = param : f32[3,3,3,2]
