@@ -22,11 +22,11 @@ type MaskKind = "none" | "sparse" | "diagonal" | "causal" | "fed" | "fed-full";
 /** A [kh, kw] mask: sparse (each tap dead with probability 1/2), diagonal (i = j live) or causal type A/B. */
 function spatialMask(m: Maker, kind: "sparse" | "diagonal" | "causal", kh: number, kw: number): number[] {
   const typeA = m.r() < 0.5;
+  const [ci, cj] = [Math.floor(kh / 2), Math.floor(kw / 2)];
   return Array.from({ length: kh * kw }, (_, t) => {
     const [i, j] = [Math.floor(t / kw), t % kw];
     if (kind === "sparse") return m.r() < 0.5 ? 0 : m.r() * 2 - 1;
     if (kind === "diagonal") return i === j ? 1 : 0;
-    const [ci, cj] = [Math.floor(kh / 2), Math.floor(kw / 2)];
     return i < ci || (i === ci && (j < cj || (!typeA && j === cj))) ? 1 : 0;
   });
 }
@@ -145,3 +145,42 @@ describe("the fused epilogue: bias and activation in the store", () => {
     expectClose({ shape: [2, 5, 7, 5], data: got }, interpret(graph, feed, weights).y!, activation.kind);
   });
 });
+
+test("a fed mask with narrowed live taps: only those taps are packed and computed, the rest count as zero", () => {
+  // What a declared support (`m: f32[7,7] within causal(7, type=A)`) gives the plan: 24 of 49 live taps.
+  const m = new Maker(prng(9));
+  const x = m.input("x", [2, 6, 8, 2]);
+  const mask = m.input("m", [7, 7]);
+  m.b.output("y", m.b.maskedConv2d(x, m.param("k", [7, 7, 2, 6]), mask, { padding: "same" }, { name: "y" }));
+  const graph = graphOf(m.b);
+  const planned = planGraph(graph);
+  if (!planned.ok) throw new Error("plan failed");
+  const plan = planned.value;
+  const causal = spatialMaskOf(7, true);
+  const planned7 = plan.value("y");
+  const value = { ...planned7, conv: { ...planned7.conv!, liveTaps: planned7.conv!.liveTaps.filter(([i, j]) => causal[i * 7 + j] === 1) } };
+  const ctx = new JsContext(plan);
+  const e = convCode(value, ctx, { x: "x", kernel: "k", mask: "m" });
+  const text = [...ctx.takeDecls(), ...(e.setup ?? []), ...e.code].join("\n");
+  // 24 taps in each of 4 blocks: 3 pixels or the row's last 2, times out channels 0–3 or 4–5.
+  expect(text.split("// tap (").length - 1).toBe(24 * 4);
+  expect(text).not.toContain("// tap (3, 3)");
+  const ids = ["x", "k", "m"].map((n) => plan.value(n).id);
+  const run = new Function(...ids, `${helperSource(ctx.helpers)}\n${text}\nreturn ${value.id};`) as (...a: Float32Array[]) => Float32Array;
+  const feed = m.feed(2);
+  // The fed mask is nonzero everywhere, also off its support: those taps must not count.
+  const fed = Float32Array.from({ length: 49 }, (_, t) => 0.5 + t / 49);
+  const onSupport = Float32Array.from(fed, (v, t) => v * causal[t]!);
+  const got = run(feed.x!.data as Float32Array, m.weights[0]![1].data, fed);
+  const want = interpret(graph, tensors([["x", feed.x! as { shape: number[]; data: Float32Array }], ["m", { shape: [7, 7], data: onSupport }]]), tensors(m.weights)).y!;
+  expectClose({ shape: want.shape, data: got }, want);
+});
+
+/** The causal mask of PixelCNN, [k, k] flat: rows above the centre, the centre row left of it (type B: and it). */
+function spatialMaskOf(k: number, typeA: boolean): number[] {
+  const c = Math.floor(k / 2);
+  return Array.from({ length: k * k }, (_, t) => {
+    const [i, j] = [Math.floor(t / k), t % k];
+    return i < c || (i === c && (j < c || (!typeA && j === c))) ? 1 : 0;
+  });
+}
