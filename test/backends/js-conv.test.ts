@@ -2,11 +2,13 @@
 // register blocking — output rows not a multiple of the pixel block, out channels not a multiple of 4, groups,
 // depthwise with multipliers 1–4 (blocks across groups), strides, dilations, asymmetric explicit padding, batches of
 // 0, 1 and 3, 1×1 and 7×7 kernels, sparse, diagonal and causal masks (constant: dead taps; fed: packed per call).
-// Then the fused epilogue: convCode with a bias and each activation, against conv2d → bias_add → activation.
+// Then the fused epilogue: convCode with a bias and each activation, against conv2d → bias_add → activation; and
+// the dense kernel (3 rows × 4 out channels) on row counts and out channels around its blocks.
 
 import { describe, expect, test } from "vitest";
 import { loadCompiled } from "../../src/codegen/index.js";
 import { convCode } from "../../src/codegen/js/conv.js";
+import { denseCode } from "../../src/codegen/js/linear.js";
 import { JsContext } from "../../src/codegen/js/context.js";
 import type { FusedActivation } from "../../src/codegen/js/epilogue.js";
 import { planGraph } from "../../src/codegen/lower.js";
@@ -184,3 +186,45 @@ function spatialMaskOf(k: number, typeA: boolean): number[] {
     return i < c || (i === c && (j < c || (!typeA && j === c))) ? 1 : 0;
   });
 }
+
+describe("the dense kernel", () => {
+  // Rows 0–7 (blocks of 3 and each tail), out channels around blocks of 4 (a loop of them from 8 on).
+  const CASES = [1, 3, 4, 5, 8, 9, 13].flatMap((out, i) => [{ out, rows: i % 8, kernel: i % 2 === 0 ? "param" : "input" }, { out, rows: 7 - (i % 4), kernel: "param" }]);
+
+  test.each(CASES)("$rows rows to $out out channels, kernel a $kernel", async ({ out, rows, kernel }) => {
+    const m = new Maker(prng(out * 10 + rows));
+    const x = m.input("x", ["N", 2, 5]);
+    const k = kernel === "param" ? m.param("k", [5, out]) : m.input("k", [5, out]);
+    m.b.output("y", m.b.add("dense", [x, k], {}, { name: "y" }));
+    const graph = graphOf(m.b);
+    const loaded = await loadCompiled(graph, "js", tensors(m.weights));
+    if (!loaded.ok) throw new Error(formatDiagnostics(loaded.diagnostics));
+    // rows = N · 2; an odd row count comes from a rank-2 input below.
+    for (const n of [Math.floor(rows / 2), Math.ceil(rows / 2)]) {
+      const feed = m.feed(n);
+      expectClose((await loaded.value.predict(feed)).y!, interpret(graph, feed, tensors(m.weights)).y!, `N = ${n}`);
+    }
+  });
+
+  test.each([1, 2, 3, 4, 5, 7])("%i rows of a rank-2 input, bias and elu fused", (rows) => {
+    const m = new Maker(prng(rows));
+    const x = m.input("x", [rows, 6]);
+    const k = m.param("k", [6, 9]);
+    const b = m.param("b", [9]);
+    const d = m.b.add("dense", [x, k], {}, { name: "d" });
+    m.b.output("y", m.b.add("elu", [m.b.biasAdd(d, b)], { alpha: 0.5 }));
+    const graph = graphOf(m.b);
+    const planned = planGraph(graph);
+    if (!planned.ok) throw new Error("plan failed");
+    const plan = planned.value;
+    const ctx = new JsContext(plan);
+    const value = plan.value("d");
+    const e = denseCode(value, ctx, { x: "x", kernel: "k", bias: "b" }, { kind: "elu", alpha: 0.5 });
+    const ids = ["x", "k", "b"].map((n) => plan.value(n).id);
+    const body = [...ctx.takeDecls(), ...(e.setup ?? []), ...e.code, `return ${value.id};`].join("\n");
+    const run = new Function(...ids, `${helperSource(ctx.helpers)}\n${body}`) as (...a: Float32Array[]) => Float32Array;
+    const feed = m.feed(1);
+    const got = run(feed.x!.data as Float32Array, m.weights[0]![1].data, m.weights[1]![1].data);
+    expectClose({ shape: [rows, 9], data: got }, interpret(graph, feed, tensors(m.weights)).y!);
+  });
+});
