@@ -228,3 +228,26 @@ describe("the dense kernel", () => {
     expectClose({ shape: [rows, 9], data: got }, interpret(graph, feed, tensors(m.weights)).y!);
   });
 });
+
+describe("the conv2d_transpose kernel", () => {
+  // Out channels around blocks of 4 (a loop of them from 8 on), strides 1–3, both paddings, kernel param or input.
+  const CASES = [1, 3, 4, 5, 8, 9, 13].flatMap((out, i) => [
+    { out, strides: [1 + (i % 3), 1 + ((i + 1) % 3)] as [number, number], padding: "same" as const, kernel: "param" },
+    { out, strides: [1 + ((i + 2) % 3), 2] as [number, number], padding: "valid" as const, kernel: i % 2 === 0 ? "input" : "param" },
+  ]);
+
+  test.each(CASES)("to $out out channels, strides $strides, $padding, kernel a $kernel", async ({ out, strides, padding, kernel }) => {
+    const m = new Maker(prng(out * 7 + strides[0]));
+    const x = m.input("x", ["N", 3, 4, 3]);
+    const shape = [m.int(1, 4), m.int(1, 4), out, 3];
+    const k = kernel === "param" ? m.param("k", shape) : m.input("k", shape);
+    m.b.output("y", m.b.add("conv2d_transpose", [x, k], { strides, padding }, { name: "y" }));
+    const graph = graphOf(m.b);
+    const loaded = await loadCompiled(graph, "js", tensors(m.weights));
+    if (!loaded.ok) throw new Error(formatDiagnostics(loaded.diagnostics));
+    for (const n of [2, 0, 1]) {
+      const feed = m.feed(n);
+      expectClose((await loaded.value.predict(feed)).y!, interpret(graph, feed, tensors(m.weights)).y!, `N = ${n}`);
+    }
+  });
+});
