@@ -65,7 +65,13 @@ export function blockSize(taps: readonly Tap[], kin: number, width: number): num
  * loop nest per run over its live taps only: dead taps are never read, so a zero tap of the mask times an infinite
  * weight counts as zero there (the documented rule of taps.ts), as everywhere else in the kernel.
  */
-export function packLines(c: ConvPlan, layout: ConvLayout, packed: string, k: string, mask?: { id: string; shape: readonly number[] }): string[] {
+export function packLines(
+  c: ConvPlan,
+  layout: ConvLayout,
+  packed: string,
+  k: string,
+  mask?: { id: string; shape: readonly number[] },
+): { tables: string[]; lines: string[] } {
   const [, kw] = c.kernelSize;
   const { kin, per } = layout;
   const o = c.outChannels;
@@ -73,14 +79,17 @@ export function packLines(c: ConvPlan, layout: ConvLayout, packed: string, k: st
   const lines = [
     `// ${packed}: the live taps of ${k}${mask ? ` times ${mask.id} (read as [${mask.shape.join(", ")}])` : ""}, packed as [run][group][block of ${BLOCK} out channels][live tap][in channel][channel of the block]`,
   ];
-  for (const r of layout.runs) {
+  // The live taps of each run as kh · kw indices, a table made once in load(): packing per call allocates nothing.
+  const tables: string[] = [];
+  layout.runs.forEach((r, index) => {
     const { run } = r;
     const t = run.taps.length;
-    if (t === 0) continue;
+    if (t === 0) return;
+    const table = `${packed}Taps${layout.runs.length === 1 ? "" : index}`;
     const groups = run.to - run.from;
     const full = Math.floor(r.width / BLOCK);
     const rest = r.width % BLOCK;
-    const taps = run.taps.map(([i, j]) => i * kw + j);
+    tables.push(`const ${table} = [${run.taps.map(([i, j]) => i * kw + j).join(", ")}];`);
     // The group: a loop variable, or a number for a run of one group.
     const g = groups === 1 ? run.from : "g";
     const gFrom = groups === 1 ? 0 : `(g - ${run.from})`;
@@ -107,12 +116,13 @@ export function packLines(c: ConvPlan, layout: ConvLayout, packed: string, k: st
     const body = [...(r.mode === "span" ? [`const q = ${sum([product([gFrom, per]), "co"])};`] : []), `${packed}[${at}] = ${value};`];
     lines.push(
       `// ${groups === 1 ? `group ${run.from}` : `groups ${run.from} to ${run.to - 1}`}: ${count(t, "live tap")}`,
-      `for (const [t, tap] of [${taps.join(", ")}].entries()) {`,
+      `for (let t = 0; t < ${t}; t++) {`,
+      `  const tap = ${table}[t];`,
       ...loops.map((l, d) => `${"  ".repeat(d + 1)}${l}`),
       ...body.map((l) => `${"  ".repeat(loops.length + 1)}${l}`),
       ...loops.map((_, d) => `${"  ".repeat(loops.length - d)}}`),
       `}`,
     );
-  }
-  return lines;
+  });
+  return { tables, lines };
 }

@@ -140,16 +140,20 @@ export async function load(weights, options) {
       }
     }
   }
+  const packed3Taps0 = [0, 1, 2];
+  const packed3Taps1 = [0, 3];
   let buf3 = null;
   // packed3: the live taps of v2 times v1 (read as [2, 2, 1, 2]), packed as [run][group][block of 4 out channels][live tap][in channel][channel of the block]
   // group 0: 3 live taps
-  for (const [t, tap] of [0, 1, 2].entries()) {
+  for (let t = 0; t < 3; t++) {
+    const tap = packed3Taps0[t];
     for (let co = 0; co < 1; co++) {
       packed3[(co >> 2) * 12 + t + (co & 3)] = v2[tap * 2 + co] * v1[tap * 2 + co];
     }
   }
   // group 1: 2 live taps
-  for (const [t, tap] of [0, 3].entries()) {
+  for (let t = 0; t < 2; t++) {
+    const tap = packed3Taps1[t];
     for (let co = 0; co < 1; co++) {
       packed3[(co >> 2) * 8 + t + (co & 3) + 3] = v2[tap * 2 + co + 1] * v1[tap * 2 + co + 1];
     }

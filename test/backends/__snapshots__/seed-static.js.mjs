@@ -168,10 +168,12 @@ export async function load(weights, options) {
       }
     }
   }
+  const packed6Taps = [0, 1, 3, 4, 5, 7, 8];
   let buf6 = null;
   // packed6: the live taps of v5, packed as [run][group][block of 4 out channels][live tap][in channel][channel of the block]
   // group 0: 7 live taps
-  for (const [t, tap] of [0, 1, 3, 4, 5, 7, 8].entries()) {
+  for (let t = 0; t < 7; t++) {
+    const tap = packed6Taps[t];
     for (let ci = 0; ci < 3; ci++) {
       for (let co = 0; co < 2; co++) {
         packed6[(co >> 2) * 84 + (t * 3 + ci) * 2 + (co & 3)] = v5[(tap * 3 + ci) * 2 + co];

@@ -147,6 +147,7 @@ export async function load(weights, options) {
       }
     }
   }
+  const packed4Taps = [0, 1, 2, 3, 4, 5, 6, 7, 8];
   let buf4 = null;
 
   /** One call. Synchronous from start to end: the reused buffers are never shared by two calls at once. */
@@ -160,7 +161,8 @@ export async function load(weights, options) {
     // %y.conv = masked_conv2d(%x, %k, %m) {strides=[1,1], dilations=[1,1], padding=valid, groups=1} : f32[1,2,2,2]
     // packed4: the live taps of v2 times v1 (read as [3, 3, 1, 1]), packed as [run][group][block of 4 out channels][live tap][in channel][channel of the block]
     // group 0: 9 live taps
-    for (const [t, tap] of [0, 1, 2, 3, 4, 5, 6, 7, 8].entries()) {
+    for (let t = 0; t < 9; t++) {
+      const tap = packed4Taps[t];
       for (let ci = 0; ci < 3; ci++) {
         for (let co = 0; co < 2; co++) {
           packed4[(co >> 2) * 108 + (t * 3 + ci) * 2 + (co & 3)] = v2[(tap * 3 + ci) * 2 + co] * v1[tap];

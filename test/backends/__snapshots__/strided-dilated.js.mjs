@@ -113,10 +113,12 @@ export async function load(weights, options) {
       }
     }
   }
+  const packed2Taps = [0, 1, 2, 3];
   let buf2 = null;
   // packed2: the live taps of v1, packed as [run][group][block of 4 out channels][live tap][in channel][channel of the block]
   // group 0: 4 live taps
-  for (const [t, tap] of [0, 1, 2, 3].entries()) {
+  for (let t = 0; t < 4; t++) {
+    const tap = packed2Taps[t];
     for (let co = 0; co < 1; co++) {
       packed2[(co >> 2) * 16 + t + (co & 3)] = v1[tap + co];
     }
