@@ -87,8 +87,16 @@ test("the seeds reach the kernel's seams", () => {
     /p\d,\d,\d,\d/, /psame/, /pvalid/, /x\[N,/, /x\[3,/, / sparse/, / diagonal/, / causal/, / fed$/m, / fed-full/]) {
     expect(labels, String(wanted)).toMatch(wanted);
   }
-  // Output widths that are not a multiple of the 3-pixel block, and depthwise with 1 and 2 out channels per group.
+  // Depthwise with 1 out channel per group (blocks across groups).
   expect(labels).toMatch(/depthwise g(\d) out\1 /);
+  // Output rows of several 3-pixel blocks and a rest of 1 or 2, and rows narrower than a block.
+  const widths = SEEDS.map((s) => {
+    const planned = planGraph(convCase(s).graph);
+    if (!planned.ok) throw new Error("plan failed");
+    return planned.value.value("y").conv!.outSize[1];
+  });
+  for (const rest of [1, 2]) expect(widths.some((w) => w > 3 && w % 3 === rest), `a row of blocks and ${rest} more`).toBe(true);
+  expect(widths.some((w) => w < 3)).toBe(true);
 });
 
 describe("js conv kernel agrees with interpret()", () => {
