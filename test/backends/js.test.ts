@@ -33,21 +33,26 @@ describe("dead taps", () => {
     expect(text).not.toContain("// tap (2, 0)");
   });
 
-  test("a fed mask leaves all 9, applied once per call", () => {
+  test("a fed mask leaves all 9, applied once per call into the packed kernel", () => {
     const text = source(foundingDynamic());
     expect(count(text, "// tap (")).toBe(9);
-    expect(count(text, "// mask tap (")).toBe(9);
+    const run = text.indexOf("function run(");
+    expect(text.indexOf("const packed4Taps = [0, 1, 2, 3, 4, 5, 6, 7, 8];")).toBeLessThan(run);
+    expect(text.indexOf("const tap = packed4Taps[t];")).toBeGreaterThan(run);
+    expect(text.slice(run)).toMatch(/packed4\[.*\] = v2\[.*\] \* v1\[/);
   });
 
-  test("a constant mask given to masked_conv2d: 7 taps, masked once in load()", () => {
+  test("a constant mask given to masked_conv2d: 7 taps, masked and packed once in load()", () => {
     const b = new GraphBuilder("M");
     const x = b.input("x", [1, 4, 4, 3]);
     const m = b.constant([3, 3], [1, 1, 0, 1, 1, 1, 0, 1, 1], { name: "m" });
     b.output("y", b.maskedConv2d(x, b.param("k", [3, 3, 3, 2]), m, {}, { name: "y" }));
     const text = source(graphOf(b));
     expect(count(text, "// tap (")).toBe(7);
-    expect(count(text, "// mask tap (")).toBe(7);
-    expect(text.lastIndexOf("// mask tap (")).toBeLessThan(text.indexOf("function run("));
+    const packing = text.indexOf("const tap = packed3Taps[t];");
+    expect(text).toContain("const packed3Taps = [0, 1, 3, 4, 5, 7, 8];");
+    expect(packing).toBeGreaterThan(0);
+    expect(packing).toBeLessThan(text.indexOf("function run("));
   });
 });
 
@@ -162,10 +167,21 @@ describe("groups", () => {
     expect(text).not.toContain("// tap (1, 0)");
   });
 
-  test("groups that share their live taps share one loop", () => {
+  test("depthwise groups that share their live taps share blocks of 4 out channels across groups", () => {
     const text = source(depthwise([1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1]));
-    expect(text).toContain("for (let g = 0; g < 2; g++) {");
+    expect(text).toContain("// groups 0 to 1: 2 live taps, 2 out channels each, in blocks across groups");
+    // One block of 3 pixels × 4 channels per row: out channels 0, 1 read in channel 0, out channels 2, 3 in channel 1.
     expect(count(text, "// tap (")).toBe(2);
+    expect(text).toContain("const x0_0 = xp[at], x0_1 = xp[at + 1], x1_0 = xp[at + 2], x1_1 = xp[at + 3], x2_0 = xp[at + 4], x2_1 = xp[at + 5];");
+    expect(text).toContain("a0_0 += x0_0 * w0; a0_1 += x0_0 * w1; a0_2 += x0_1 * w2; a0_3 += x0_1 * w3;");
+  });
+
+  test("groups with several in channels each loop over the groups of a run", () => {
+    const b = new GraphBuilder("Grouped");
+    const x = b.input("x", [1, 3, 3, 4]);
+    b.output("y", b.conv2d(x, b.param("k", [2, 2, 2, 6]), { groups: 2 }, { name: "y" }));
+    const text = source(graphOf(b));
+    expect(text).toContain("for (let g = 0, xg = 0, og = 0, kg = 0; g < 2; g++, xg += 2, og += 3, kg += 24) {");
   });
 
   test("per-group taps compute what interpret() does", async () => {

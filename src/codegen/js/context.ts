@@ -85,6 +85,11 @@ export class JsContext {
     return { id, ensure: `if (${id} === null || ${id}.length !== ${size}) ${id} = new Float64Array(${size});` };
   }
 
+  /** Lines declared once in load() for the node being emitted (a kernel function, say), placed before its setup. */
+  declare(lines: readonly string[]): void {
+    this.decls.push(...lines);
+  }
+
   /** The declarations made since the last call. */
   takeDecls(): string[] {
     const d = this.decls;

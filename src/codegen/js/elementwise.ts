@@ -8,6 +8,7 @@ import { jsNumber } from "../literals.js";
 import type { PlannedValue } from "../lower.js";
 import type { BroadcastHelper } from "../runtime.js";
 import type { JsContext } from "./context.js";
+import { activationExpr } from "./epilogue.js";
 
 /** y[i] = f(x[i]) over a whole value; `f` is an expression in `v`. */
 function map(value: PlannedValue, x: string, f: string, ctx: JsContext): Emitted {
@@ -27,11 +28,12 @@ export function unary<K extends OpKind>(expression: (attrs: OpAttrs[K], ctx: JsC
   return (node, value, ctx) => map(value, ctx.ref(node.operands[0]!), expression(node.attrs, ctx), ctx);
 }
 
-export const relu = unary<"relu">(() => "v > 0 ? v : 0");
-export const tanh = unary<"tanh">(() => "Math.tanh(v)");
-export const sigmoid = unary<"sigmoid">(() => "1 / (1 + Math.exp(-v))");
-export const leakyRelu = unary<"leaky_relu">((a) => `v > 0 ? v : ${jsNumber(a.alpha)} * v`);
-export const elu = unary<"elu">((a) => `v > 0 ? v : ${jsNumber(a.alpha)} * Math.expm1(v)`);
+// The activations a conv or dense kernel can fuse are spelled once, in epilogue.ts.
+export const relu = unary<"relu">(() => activationExpr({ kind: "relu" }, "v"));
+export const tanh = unary<"tanh">(() => activationExpr({ kind: "tanh" }, "v"));
+export const sigmoid = unary<"sigmoid">(() => activationExpr({ kind: "sigmoid" }, "v"));
+export const leakyRelu = unary<"leaky_relu">((a) => activationExpr({ kind: "leaky_relu", alpha: a.alpha }, "v"));
+export const elu = unary<"elu">((a) => activationExpr({ kind: "elu", alpha: a.alpha }, "v"));
 export const clamp = unary<"clamp">((a) => `Math.min(Math.max(v, ${jsNumber(a.min)}), ${jsNumber(a.max)})`);
 export const gelu = unary<"gelu">((_a, ctx) => {
   ctx.helpers.add("erf");

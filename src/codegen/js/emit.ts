@@ -62,7 +62,13 @@ export function emitJs(plan: Plan): Result<ModuleParts> {
     imports: "",
     injects: [],
     helpers: helperSource(ctx.helpers),
-    loadDoc: "/** Checks the weights, computes the load-time values once and returns the model. */",
+    loadDoc: [
+      "/**",
+      " * Checks the weights, computes the load-time values once (packed conv kernels among them) and returns the model.",
+      " * predict() returns fresh Float32Arrays that belong to the caller; intermediates and scratch buffers belong to",
+      " * the model and are reused from call to call (allocated again only when a batch size changes).",
+      " */",
+    ].join("\n"),
     load: load + "\n",
   });
 }

@@ -47,7 +47,11 @@ function reuse(buffer, size) {
   return buffer !== null && buffer.length === size ? buffer : new Float32Array(size);
 }
 
-/** Checks the weights, computes the load-time values once and returns the model. */
+/**
+ * Checks the weights, computes the load-time values once (packed conv kernels among them) and returns the model.
+ * predict() returns fresh Float32Arrays that belong to the caller; intermediates and scratch buffers belong to
+ * the model and are reused from call to call (allocated again only when a batch size changes).
+ */
 export async function load(weights, options) {
   const dims = new Map();
   // %k = param : f32[2,2,1,2]
@@ -65,25 +69,94 @@ export async function load(weights, options) {
   const v1 = new Float32Array([1, 1, 1, 0, 1, 0, 0, 1]);
 
   // prepared once for v3, computed per call
-  const kernel3 = new Float32Array(8);
-  let pad3 = null;
+  const packed3 = new Float64Array(5);
+  let xpad3 = null;
+  /** y = conv for v3: xp the padded input in double, kp the packed weights, batch images. */
+  function conv3(y, xp, kp, batch) {
+    // 4 of 4 taps live (structurally zero taps have no code); blocks of 3 pixels × 4 out channels
+    // 2 groups, each 1 input channel to 1 output channel
+    for (let n = 0; n < batch; n++) {
+      for (let oy = 0; oy < 3; oy++) {
+        const row = (n * 4 + oy) * 4;
+        const rowOut = ((n * 3 + oy) * 3) * 2;
+        {
+          const at = row * 2;
+          const out = rowOut;
+          // group 0: 3 live taps
+          {
+            let a0_0 = 0, a1_0 = 0, a2_0 = 0;
+            // tap (0, 0)
+            {
+              const x0_0 = xp[at], x1_0 = xp[at + 2], x2_0 = xp[at + 4];
+              const w0 = kp[0];
+              a0_0 += x0_0 * w0;
+              a1_0 += x1_0 * w0;
+              a2_0 += x2_0 * w0;
+            }
+            // tap (0, 1)
+            {
+              const x0_0 = xp[at + 2], x1_0 = xp[at + 4], x2_0 = xp[at + 6];
+              const w0 = kp[1];
+              a0_0 += x0_0 * w0;
+              a1_0 += x1_0 * w0;
+              a2_0 += x2_0 * w0;
+            }
+            // tap (1, 0)
+            {
+              const x0_0 = xp[at + 8], x1_0 = xp[at + 10], x2_0 = xp[at + 12];
+              const w0 = kp[2];
+              a0_0 += x0_0 * w0;
+              a1_0 += x1_0 * w0;
+              a2_0 += x2_0 * w0;
+            }
+            y[out] = a0_0;
+            y[out + 2] = a1_0;
+            y[out + 4] = a2_0;
+          }
+          // group 1: 2 live taps
+          {
+            let a0_0 = 0, a1_0 = 0, a2_0 = 0;
+            // tap (0, 0)
+            {
+              const x0_0 = xp[at + 1], x1_0 = xp[at + 3], x2_0 = xp[at + 5];
+              const w0 = kp[3];
+              a0_0 += x0_0 * w0;
+              a1_0 += x1_0 * w0;
+              a2_0 += x2_0 * w0;
+            }
+            // tap (1, 1)
+            {
+              const x0_0 = xp[at + 11], x1_0 = xp[at + 13], x2_0 = xp[at + 15];
+              const w0 = kp[4];
+              a0_0 += x0_0 * w0;
+              a1_0 += x1_0 * w0;
+              a2_0 += x2_0 * w0;
+            }
+            y[out + 1] = a0_0;
+            y[out + 3] = a1_0;
+            y[out + 5] = a2_0;
+          }
+        }
+      }
+    }
+  }
+  const packed3Taps0 = [0, 1, 2];
+  const packed3Taps1 = [0, 3];
   let buf3 = null;
-  // kernel3 = v2 * v1, the mask read as [2, 2, 1, 2]; dead taps are never read
-  // mask tap (0, 0)
-  for (let ci = 0; ci < 1; ci++) {
-    for (let co = 0, e = ci * 2; co < 2; co++, e++) kernel3[e] = v2[e] * v1[co];
+  // packed3: the live taps of v2 times v1 (read as [2, 2, 1, 2]), packed as [run][group][block of 4 out channels][live tap][in channel][channel of the block]
+  // group 0: 3 live taps
+  for (let t = 0; t < 3; t++) {
+    const tap = packed3Taps0[t];
+    for (let co = 0; co < 1; co++) {
+      packed3[(co >> 2) * 12 + t + (co & 3)] = v2[tap * 2 + co] * v1[tap * 2 + co];
+    }
   }
-  // mask tap (0, 1)
-  for (let ci = 0; ci < 1; ci++) {
-    for (let co = 0, e = ci * 2 + 2; co < 2; co++, e++) kernel3[e] = v2[e] * v1[co + 2];
-  }
-  // mask tap (1, 0)
-  for (let ci = 0; ci < 1; ci++) {
-    for (let co = 0, e = ci * 2 + 4; co < 2; co++, e++) kernel3[e] = v2[e] * v1[co + 4];
-  }
-  // mask tap (1, 1)
-  for (let ci = 0; ci < 1; ci++) {
-    for (let co = 0, e = ci * 2 + 6; co < 2; co++, e++) kernel3[e] = v2[e] * v1[co + 6];
+  // group 1: 2 live taps
+  for (let t = 0; t < 2; t++) {
+    const tap = packed3Taps1[t];
+    for (let co = 0; co < 1; co++) {
+      packed3[(co >> 2) * 8 + t + (co & 3) + 3] = v2[tap * 2 + co + 1] * v1[tap * 2 + co + 1];
+    }
   }
 
   // prepared once for v8, computed per call
@@ -110,60 +183,15 @@ export async function load(weights, options) {
 
     // %y.conv = masked_conv2d(%x, %k, %m) {strides=[1,1], dilations=[1,1], padding=same, groups=2} : f32[N,3,3,2]
     const v3 = (buf3 = reuse(buf3, s0 * 18));
-    // the input with zeros around it: 0 rows above, 1 below, 0 columns left, 1 right
-    pad3 = reuse(pad3, s0 * 32);
+    if (xpad3 === null || xpad3.length !== s0 * 32) xpad3 = new Float64Array(s0 * 32);
+    // the input in double, with zeros around it: 0 rows above, 1 below, 0 columns left, 1 right
     for (let n = 0; n < s0; n++) {
       for (let row = 0; row < 3; row++) {
         const from = (n * 3 + row) * 6;
-        pad3.set(v0.subarray(from, from + 6), ((n * 4 + row) * 4) * 2);
+        xpad3.set(v0.subarray(from, from + 6), ((n * 4 + row) * 4) * 2);
       }
     }
-    // 4 of 4 taps live (structurally zero taps have no code); out channels in blocks of 4
-    // 2 groups, each 1 input channel to 1 output channel
-    for (let n = 0; n < s0; n++) {
-      for (let oy = 0; oy < 3; oy++) {
-        const row = (n * 4 + oy) * 4;
-        for (let ox = 0; ox < 3; ox++) {
-          const at = (row + ox) * 2;
-          const out = ((n * 3 + oy) * 3 + ox) * 2;
-          // group 0: 3 live taps
-          {
-            let a0 = 0;
-            // tap (0, 0)
-            {
-              const xv = pad3[at];
-              a0 += xv * kernel3[0];
-            }
-            // tap (0, 1)
-            {
-              const xv = pad3[at + 2];
-              a0 += xv * kernel3[2];
-            }
-            // tap (1, 0)
-            {
-              const xv = pad3[at + 8];
-              a0 += xv * kernel3[4];
-            }
-            v3[out] = a0;
-          }
-          // group 1: 2 live taps
-          {
-            let a0 = 0;
-            // tap (0, 0)
-            {
-              const xv = pad3[at + 1];
-              a0 += xv * kernel3[1];
-            }
-            // tap (1, 1)
-            {
-              const xv = pad3[at + 11];
-              a0 += xv * kernel3[7];
-            }
-            v3[out + 1] = a0;
-          }
-        }
-      }
-    }
+    conv3(v3, xpad3, packed3, s0);
 
     // %y.norm = batch_norm(%y.conv, %gamma, %beta, %mean, %variance) {epsilon=0.001} : f32[N,3,3,2]
     const v8 = (buf8 = reuse(buf8, s0 * 18));

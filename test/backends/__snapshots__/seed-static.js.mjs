@@ -72,7 +72,11 @@ function broadcastMul(out, outShape, a, aShape, b, bShape) {
   }
 }
 
-/** Checks the weights, computes the load-time values once and returns the model. */
+/**
+ * Checks the weights, computes the load-time values once (packed conv kernels among them) and returns the model.
+ * predict() returns fresh Float32Arrays that belong to the caller; intermediates and scratch buffers belong to
+ * the model and are reused from call to call (allocated again only when a batch size changes).
+ */
 export async function load(weights, options) {
   const dims = new Map();
   // %k = param : f32[3,3,3,2]
@@ -91,7 +95,91 @@ export async function load(weights, options) {
   broadcastMul(v5, [3, 3, 3, 2], v1, [3, 3, 3, 2], v4, [3, 3, 1, 1]);
 
   // prepared once for v6, computed per call
+  const packed6 = new Float64Array(42);
+  let xpad6 = null;
+  /** y = conv for v6: xp the padded input in double, kp the packed weights, batch images. */
+  function conv6(y, xp, kp, batch) {
+    // 7 of 9 taps live (structurally zero taps have no code); blocks of 2 pixels × 4 out channels
+    for (let n = 0; n < batch; n++) {
+      for (let oy = 0; oy < 2; oy++) {
+        const row = (n * 4 + oy) * 4;
+        const rowOut = ((n * 2 + oy) * 2) * 2;
+        {
+          const at = row * 3;
+          const out = rowOut;
+          // 7 live taps
+          {
+            let a0_0 = 0, a0_1 = 0, a1_0 = 0, a1_1 = 0;
+            // tap (0, 0)
+            for (let xi = at, ki = 0, end = xi + 3; xi < end; xi++, ki += 2) {
+              const x0_0 = xp[xi], x1_0 = xp[xi + 3];
+              const w0 = kp[ki], w1 = kp[ki + 1];
+              a0_0 += x0_0 * w0; a0_1 += x0_0 * w1;
+              a1_0 += x1_0 * w0; a1_1 += x1_0 * w1;
+            }
+            // tap (0, 1)
+            for (let xi = at + 3, ki = 6, end = xi + 3; xi < end; xi++, ki += 2) {
+              const x0_0 = xp[xi], x1_0 = xp[xi + 3];
+              const w0 = kp[ki], w1 = kp[ki + 1];
+              a0_0 += x0_0 * w0; a0_1 += x0_0 * w1;
+              a1_0 += x1_0 * w0; a1_1 += x1_0 * w1;
+            }
+            // tap (1, 0)
+            for (let xi = at + 12, ki = 12, end = xi + 3; xi < end; xi++, ki += 2) {
+              const x0_0 = xp[xi], x1_0 = xp[xi + 3];
+              const w0 = kp[ki], w1 = kp[ki + 1];
+              a0_0 += x0_0 * w0; a0_1 += x0_0 * w1;
+              a1_0 += x1_0 * w0; a1_1 += x1_0 * w1;
+            }
+            // tap (1, 1)
+            for (let xi = at + 15, ki = 18, end = xi + 3; xi < end; xi++, ki += 2) {
+              const x0_0 = xp[xi], x1_0 = xp[xi + 3];
+              const w0 = kp[ki], w1 = kp[ki + 1];
+              a0_0 += x0_0 * w0; a0_1 += x0_0 * w1;
+              a1_0 += x1_0 * w0; a1_1 += x1_0 * w1;
+            }
+            // tap (1, 2)
+            for (let xi = at + 18, ki = 24, end = xi + 3; xi < end; xi++, ki += 2) {
+              const x0_0 = xp[xi], x1_0 = xp[xi + 3];
+              const w0 = kp[ki], w1 = kp[ki + 1];
+              a0_0 += x0_0 * w0; a0_1 += x0_0 * w1;
+              a1_0 += x1_0 * w0; a1_1 += x1_0 * w1;
+            }
+            // tap (2, 1)
+            for (let xi = at + 27, ki = 30, end = xi + 3; xi < end; xi++, ki += 2) {
+              const x0_0 = xp[xi], x1_0 = xp[xi + 3];
+              const w0 = kp[ki], w1 = kp[ki + 1];
+              a0_0 += x0_0 * w0; a0_1 += x0_0 * w1;
+              a1_0 += x1_0 * w0; a1_1 += x1_0 * w1;
+            }
+            // tap (2, 2)
+            for (let xi = at + 30, ki = 36, end = xi + 3; xi < end; xi++, ki += 2) {
+              const x0_0 = xp[xi], x1_0 = xp[xi + 3];
+              const w0 = kp[ki], w1 = kp[ki + 1];
+              a0_0 += x0_0 * w0; a0_1 += x0_0 * w1;
+              a1_0 += x1_0 * w0; a1_1 += x1_0 * w1;
+            }
+            y[out] = a0_0;
+            y[out + 2] = a1_0;
+            y[out + 1] = a0_1;
+            y[out + 3] = a1_1;
+          }
+        }
+      }
+    }
+  }
+  const packed6Taps = [0, 1, 3, 4, 5, 7, 8];
   let buf6 = null;
+  // packed6: the live taps of v5, packed as [run][group][block of 4 out channels][live tap][in channel][channel of the block]
+  // group 0: 7 live taps
+  for (let t = 0; t < 7; t++) {
+    const tap = packed6Taps[t];
+    for (let ci = 0; ci < 3; ci++) {
+      for (let co = 0; co < 2; co++) {
+        packed6[(co >> 2) * 84 + (t * 3 + ci) * 2 + (co & 3)] = v5[(tap * 3 + ci) * 2 + co];
+      }
+    }
+  }
 
   /** One call. Synchronous from start to end: the reused buffers are never shared by two calls at once. */
   function run(inputs) {
@@ -102,61 +190,15 @@ export async function load(weights, options) {
 
     // %y.conv = conv2d(%x, %k.masked) {strides=[1,1], dilations=[1,1], padding=valid, groups=1} : f32[N,2,2,2]
     const v6 = (buf6 = reuse(buf6, s0 * 8));
-    // 7 of 9 taps live (structurally zero taps have no code); out channels in blocks of 4
+    if (xpad6 === null || xpad6.length !== s0 * 48) xpad6 = new Float64Array(s0 * 48);
+    // the input in double, with zeros around it: 0 rows above, 0 below, 0 columns left, 0 right
     for (let n = 0; n < s0; n++) {
-      for (let oy = 0; oy < 2; oy++) {
-        const row = (n * 4 + oy) * 4;
-        for (let ox = 0; ox < 2; ox++) {
-          const at = (row + ox) * 3;
-          const out = ((n * 2 + oy) * 2 + ox) * 2;
-          let a0 = 0, a1 = 0;
-          // tap (0, 0)
-          for (let ci = 0, xi = at, ki = 0; ci < 3; ci++, ki += 2) {
-            const xv = v0[xi + ci];
-            a0 += xv * v5[ki];
-            a1 += xv * v5[ki + 1];
-          }
-          // tap (0, 1)
-          for (let ci = 0, xi = at + 3, ki = 6; ci < 3; ci++, ki += 2) {
-            const xv = v0[xi + ci];
-            a0 += xv * v5[ki];
-            a1 += xv * v5[ki + 1];
-          }
-          // tap (1, 0)
-          for (let ci = 0, xi = at + 12, ki = 18; ci < 3; ci++, ki += 2) {
-            const xv = v0[xi + ci];
-            a0 += xv * v5[ki];
-            a1 += xv * v5[ki + 1];
-          }
-          // tap (1, 1)
-          for (let ci = 0, xi = at + 15, ki = 24; ci < 3; ci++, ki += 2) {
-            const xv = v0[xi + ci];
-            a0 += xv * v5[ki];
-            a1 += xv * v5[ki + 1];
-          }
-          // tap (1, 2)
-          for (let ci = 0, xi = at + 18, ki = 30; ci < 3; ci++, ki += 2) {
-            const xv = v0[xi + ci];
-            a0 += xv * v5[ki];
-            a1 += xv * v5[ki + 1];
-          }
-          // tap (2, 1)
-          for (let ci = 0, xi = at + 27, ki = 42; ci < 3; ci++, ki += 2) {
-            const xv = v0[xi + ci];
-            a0 += xv * v5[ki];
-            a1 += xv * v5[ki + 1];
-          }
-          // tap (2, 2)
-          for (let ci = 0, xi = at + 30, ki = 48; ci < 3; ci++, ki += 2) {
-            const xv = v0[xi + ci];
-            a0 += xv * v5[ki];
-            a1 += xv * v5[ki + 1];
-          }
-          v6[out] = a0;
-          v6[out + 1] = a1;
-        }
+      for (let row = 0; row < 4; row++) {
+        const from = (n * 4 + row) * 12;
+        xpad6.set(v0.subarray(from, from + 12), ((n * 4 + row) * 4) * 3);
       }
     }
+    conv6(v6, xpad6, packed6, s0);
 
     // %y = bias_add(%y.conv, %b) : f32[N,2,2,2]
     const v7 = new Float32Array(s0 * 8);

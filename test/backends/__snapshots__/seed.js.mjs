@@ -47,7 +47,11 @@ function reuse(buffer, size) {
   return buffer !== null && buffer.length === size ? buffer : new Float32Array(size);
 }
 
-/** Checks the weights, computes the load-time values once and returns the model. */
+/**
+ * Checks the weights, computes the load-time values once (packed conv kernels among them) and returns the model.
+ * predict() returns fresh Float32Arrays that belong to the caller; intermediates and scratch buffers belong to
+ * the model and are reused from call to call (allocated again only when a batch size changes).
+ */
 export async function load(weights, options) {
   const dims = new Map();
   // %k = param : f32[3,3,3,2]
@@ -56,7 +60,94 @@ export async function load(weights, options) {
   const v3 = feed("weight", weights, "b", [2], dims, true);
 
   // prepared once for v4, computed per call
-  const kernel4 = new Float32Array(54);
+  const packed4 = new Float64Array(54);
+  const xpad4 = new Float64Array(48);
+  /** y = conv for v4: xp the padded input in double, kp the packed weights, batch images. */
+  function conv4(y, xp, kp, batch) {
+    // 9 of 9 taps live (structurally zero taps have no code); blocks of 2 pixels × 4 out channels
+    for (let n = 0; n < batch; n++) {
+      for (let oy = 0; oy < 2; oy++) {
+        const row = (n * 4 + oy) * 4;
+        const rowOut = ((n * 2 + oy) * 2) * 2;
+        {
+          const at = row * 3;
+          const out = rowOut;
+          // 9 live taps
+          {
+            let a0_0 = 0, a0_1 = 0, a1_0 = 0, a1_1 = 0;
+            // tap (0, 0)
+            for (let xi = at, ki = 0, end = xi + 3; xi < end; xi++, ki += 2) {
+              const x0_0 = xp[xi], x1_0 = xp[xi + 3];
+              const w0 = kp[ki], w1 = kp[ki + 1];
+              a0_0 += x0_0 * w0; a0_1 += x0_0 * w1;
+              a1_0 += x1_0 * w0; a1_1 += x1_0 * w1;
+            }
+            // tap (0, 1)
+            for (let xi = at + 3, ki = 6, end = xi + 3; xi < end; xi++, ki += 2) {
+              const x0_0 = xp[xi], x1_0 = xp[xi + 3];
+              const w0 = kp[ki], w1 = kp[ki + 1];
+              a0_0 += x0_0 * w0; a0_1 += x0_0 * w1;
+              a1_0 += x1_0 * w0; a1_1 += x1_0 * w1;
+            }
+            // tap (0, 2)
+            for (let xi = at + 6, ki = 12, end = xi + 3; xi < end; xi++, ki += 2) {
+              const x0_0 = xp[xi], x1_0 = xp[xi + 3];
+              const w0 = kp[ki], w1 = kp[ki + 1];
+              a0_0 += x0_0 * w0; a0_1 += x0_0 * w1;
+              a1_0 += x1_0 * w0; a1_1 += x1_0 * w1;
+            }
+            // tap (1, 0)
+            for (let xi = at + 12, ki = 18, end = xi + 3; xi < end; xi++, ki += 2) {
+              const x0_0 = xp[xi], x1_0 = xp[xi + 3];
+              const w0 = kp[ki], w1 = kp[ki + 1];
+              a0_0 += x0_0 * w0; a0_1 += x0_0 * w1;
+              a1_0 += x1_0 * w0; a1_1 += x1_0 * w1;
+            }
+            // tap (1, 1)
+            for (let xi = at + 15, ki = 24, end = xi + 3; xi < end; xi++, ki += 2) {
+              const x0_0 = xp[xi], x1_0 = xp[xi + 3];
+              const w0 = kp[ki], w1 = kp[ki + 1];
+              a0_0 += x0_0 * w0; a0_1 += x0_0 * w1;
+              a1_0 += x1_0 * w0; a1_1 += x1_0 * w1;
+            }
+            // tap (1, 2)
+            for (let xi = at + 18, ki = 30, end = xi + 3; xi < end; xi++, ki += 2) {
+              const x0_0 = xp[xi], x1_0 = xp[xi + 3];
+              const w0 = kp[ki], w1 = kp[ki + 1];
+              a0_0 += x0_0 * w0; a0_1 += x0_0 * w1;
+              a1_0 += x1_0 * w0; a1_1 += x1_0 * w1;
+            }
+            // tap (2, 0)
+            for (let xi = at + 24, ki = 36, end = xi + 3; xi < end; xi++, ki += 2) {
+              const x0_0 = xp[xi], x1_0 = xp[xi + 3];
+              const w0 = kp[ki], w1 = kp[ki + 1];
+              a0_0 += x0_0 * w0; a0_1 += x0_0 * w1;
+              a1_0 += x1_0 * w0; a1_1 += x1_0 * w1;
+            }
+            // tap (2, 1)
+            for (let xi = at + 27, ki = 42, end = xi + 3; xi < end; xi++, ki += 2) {
+              const x0_0 = xp[xi], x1_0 = xp[xi + 3];
+              const w0 = kp[ki], w1 = kp[ki + 1];
+              a0_0 += x0_0 * w0; a0_1 += x0_0 * w1;
+              a1_0 += x1_0 * w0; a1_1 += x1_0 * w1;
+            }
+            // tap (2, 2)
+            for (let xi = at + 30, ki = 48, end = xi + 3; xi < end; xi++, ki += 2) {
+              const x0_0 = xp[xi], x1_0 = xp[xi + 3];
+              const w0 = kp[ki], w1 = kp[ki + 1];
+              a0_0 += x0_0 * w0; a0_1 += x0_0 * w1;
+              a1_0 += x1_0 * w0; a1_1 += x1_0 * w1;
+            }
+            y[out] = a0_0;
+            y[out + 2] = a1_0;
+            y[out + 1] = a0_1;
+            y[out + 3] = a1_1;
+          }
+        }
+      }
+    }
+  }
+  const packed4Taps = [0, 1, 2, 3, 4, 5, 6, 7, 8];
   let buf4 = null;
 
   /** One call. Synchronous from start to end: the reused buffers are never shared by two calls at once. */
@@ -68,111 +159,25 @@ export async function load(weights, options) {
     const v1 = feed("input", inputs, "m", [3, 3], dims, false);
 
     // %y.conv = masked_conv2d(%x, %k, %m) {strides=[1,1], dilations=[1,1], padding=valid, groups=1} : f32[1,2,2,2]
-    // kernel4 = v2 * v1, the mask read as [3, 3, 1, 1]; dead taps are never read
-    // mask tap (0, 0)
-    for (let ci = 0; ci < 3; ci++) {
-      for (let co = 0, e = ci * 2; co < 2; co++, e++) kernel4[e] = v2[e] * v1[0];
-    }
-    // mask tap (0, 1)
-    for (let ci = 0; ci < 3; ci++) {
-      for (let co = 0, e = ci * 2 + 6; co < 2; co++, e++) kernel4[e] = v2[e] * v1[1];
-    }
-    // mask tap (0, 2)
-    for (let ci = 0; ci < 3; ci++) {
-      for (let co = 0, e = ci * 2 + 12; co < 2; co++, e++) kernel4[e] = v2[e] * v1[2];
-    }
-    // mask tap (1, 0)
-    for (let ci = 0; ci < 3; ci++) {
-      for (let co = 0, e = ci * 2 + 18; co < 2; co++, e++) kernel4[e] = v2[e] * v1[3];
-    }
-    // mask tap (1, 1)
-    for (let ci = 0; ci < 3; ci++) {
-      for (let co = 0, e = ci * 2 + 24; co < 2; co++, e++) kernel4[e] = v2[e] * v1[4];
-    }
-    // mask tap (1, 2)
-    for (let ci = 0; ci < 3; ci++) {
-      for (let co = 0, e = ci * 2 + 30; co < 2; co++, e++) kernel4[e] = v2[e] * v1[5];
-    }
-    // mask tap (2, 0)
-    for (let ci = 0; ci < 3; ci++) {
-      for (let co = 0, e = ci * 2 + 36; co < 2; co++, e++) kernel4[e] = v2[e] * v1[6];
-    }
-    // mask tap (2, 1)
-    for (let ci = 0; ci < 3; ci++) {
-      for (let co = 0, e = ci * 2 + 42; co < 2; co++, e++) kernel4[e] = v2[e] * v1[7];
-    }
-    // mask tap (2, 2)
-    for (let ci = 0; ci < 3; ci++) {
-      for (let co = 0, e = ci * 2 + 48; co < 2; co++, e++) kernel4[e] = v2[e] * v1[8];
-    }
-    const v4 = (buf4 = reuse(buf4, 8));
-    // 9 of 9 taps live (structurally zero taps have no code); out channels in blocks of 4
-    for (let n = 0; n < 1; n++) {
-      for (let oy = 0; oy < 2; oy++) {
-        const row = (n * 4 + oy) * 4;
-        for (let ox = 0; ox < 2; ox++) {
-          const at = (row + ox) * 3;
-          const out = ((n * 2 + oy) * 2 + ox) * 2;
-          let a0 = 0, a1 = 0;
-          // tap (0, 0)
-          for (let ci = 0, xi = at, ki = 0; ci < 3; ci++, ki += 2) {
-            const xv = v0[xi + ci];
-            a0 += xv * kernel4[ki];
-            a1 += xv * kernel4[ki + 1];
-          }
-          // tap (0, 1)
-          for (let ci = 0, xi = at + 3, ki = 6; ci < 3; ci++, ki += 2) {
-            const xv = v0[xi + ci];
-            a0 += xv * kernel4[ki];
-            a1 += xv * kernel4[ki + 1];
-          }
-          // tap (0, 2)
-          for (let ci = 0, xi = at + 6, ki = 12; ci < 3; ci++, ki += 2) {
-            const xv = v0[xi + ci];
-            a0 += xv * kernel4[ki];
-            a1 += xv * kernel4[ki + 1];
-          }
-          // tap (1, 0)
-          for (let ci = 0, xi = at + 12, ki = 18; ci < 3; ci++, ki += 2) {
-            const xv = v0[xi + ci];
-            a0 += xv * kernel4[ki];
-            a1 += xv * kernel4[ki + 1];
-          }
-          // tap (1, 1)
-          for (let ci = 0, xi = at + 15, ki = 24; ci < 3; ci++, ki += 2) {
-            const xv = v0[xi + ci];
-            a0 += xv * kernel4[ki];
-            a1 += xv * kernel4[ki + 1];
-          }
-          // tap (1, 2)
-          for (let ci = 0, xi = at + 18, ki = 30; ci < 3; ci++, ki += 2) {
-            const xv = v0[xi + ci];
-            a0 += xv * kernel4[ki];
-            a1 += xv * kernel4[ki + 1];
-          }
-          // tap (2, 0)
-          for (let ci = 0, xi = at + 24, ki = 36; ci < 3; ci++, ki += 2) {
-            const xv = v0[xi + ci];
-            a0 += xv * kernel4[ki];
-            a1 += xv * kernel4[ki + 1];
-          }
-          // tap (2, 1)
-          for (let ci = 0, xi = at + 27, ki = 42; ci < 3; ci++, ki += 2) {
-            const xv = v0[xi + ci];
-            a0 += xv * kernel4[ki];
-            a1 += xv * kernel4[ki + 1];
-          }
-          // tap (2, 2)
-          for (let ci = 0, xi = at + 30, ki = 48; ci < 3; ci++, ki += 2) {
-            const xv = v0[xi + ci];
-            a0 += xv * kernel4[ki];
-            a1 += xv * kernel4[ki + 1];
-          }
-          v4[out] = a0;
-          v4[out + 1] = a1;
+    // packed4: the live taps of v2 times v1 (read as [3, 3, 1, 1]), packed as [run][group][block of 4 out channels][live tap][in channel][channel of the block]
+    // group 0: 9 live taps
+    for (let t = 0; t < 9; t++) {
+      const tap = packed4Taps[t];
+      for (let ci = 0; ci < 3; ci++) {
+        for (let co = 0; co < 2; co++) {
+          packed4[(co >> 2) * 108 + (t * 3 + ci) * 2 + (co & 3)] = v2[(tap * 3 + ci) * 2 + co] * v1[tap];
         }
       }
     }
+    const v4 = (buf4 = reuse(buf4, 8));
+    // the input in double, with zeros around it: 0 rows above, 0 below, 0 columns left, 0 right
+    for (let n = 0; n < 1; n++) {
+      for (let row = 0; row < 4; row++) {
+        const from = (n * 4 + row) * 12;
+        xpad4.set(v0.subarray(from, from + 12), ((n * 4 + row) * 4) * 3);
+      }
+    }
+    conv4(v4, xpad4, packed4, 1);
 
     // %y = bias_add(%y.conv, %b) : f32[1,2,2,2]
     const v5 = new Float32Array(8);

@@ -47,15 +47,82 @@ function reuse(buffer, size) {
   return buffer !== null && buffer.length === size ? buffer : new Float32Array(size);
 }
 
-/** Checks the weights, computes the load-time values once and returns the model. */
+/**
+ * Checks the weights, computes the load-time values once (packed conv kernels among them) and returns the model.
+ * predict() returns fresh Float32Arrays that belong to the caller; intermediates and scratch buffers belong to
+ * the model and are reused from call to call (allocated again only when a batch size changes).
+ */
 export async function load(weights, options) {
   const dims = new Map();
   // %k = param : f32[2,2,1,1]
   const v1 = feed("weight", weights, "k", [2, 2, 1, 1], dims, true);
 
   // prepared once for v2, computed per call
-  let pad2 = null;
+  const packed2 = new Float64Array(4);
+  let xpad2 = null;
+  /** y = conv for v2: xp the padded input in double, kp the packed weights, batch images. */
+  function conv2(y, xp, kp, batch) {
+    // 4 of 4 taps live (structurally zero taps have no code); blocks of 3 pixels × 4 out channels
+    for (let n = 0; n < batch; n++) {
+      for (let oy = 0; oy < 3; oy++) {
+        const row = (n * 7 + oy * 2) * 6;
+        const rowOut = (n * 3 + oy) * 3;
+        {
+          const at = row;
+          const out = rowOut;
+          // 4 live taps
+          {
+            let a0_0 = 0, a1_0 = 0, a2_0 = 0;
+            // tap (0, 0)
+            {
+              const x0_0 = xp[at], x1_0 = xp[at + 2], x2_0 = xp[at + 4];
+              const w0 = kp[0];
+              a0_0 += x0_0 * w0;
+              a1_0 += x1_0 * w0;
+              a2_0 += x2_0 * w0;
+            }
+            // tap (0, 1)
+            {
+              const x0_0 = xp[at + 1], x1_0 = xp[at + 3], x2_0 = xp[at + 5];
+              const w0 = kp[1];
+              a0_0 += x0_0 * w0;
+              a1_0 += x1_0 * w0;
+              a2_0 += x2_0 * w0;
+            }
+            // tap (1, 0)
+            {
+              const x0_0 = xp[at + 12], x1_0 = xp[at + 14], x2_0 = xp[at + 16];
+              const w0 = kp[2];
+              a0_0 += x0_0 * w0;
+              a1_0 += x1_0 * w0;
+              a2_0 += x2_0 * w0;
+            }
+            // tap (1, 1)
+            {
+              const x0_0 = xp[at + 13], x1_0 = xp[at + 15], x2_0 = xp[at + 17];
+              const w0 = kp[3];
+              a0_0 += x0_0 * w0;
+              a1_0 += x1_0 * w0;
+              a2_0 += x2_0 * w0;
+            }
+            y[out] = a0_0;
+            y[out + 1] = a1_0;
+            y[out + 2] = a2_0;
+          }
+        }
+      }
+    }
+  }
+  const packed2Taps = [0, 1, 2, 3];
   let buf2 = null;
+  // packed2: the live taps of v1, packed as [run][group][block of 4 out channels][live tap][in channel][channel of the block]
+  // group 0: 4 live taps
+  for (let t = 0; t < 4; t++) {
+    const tap = packed2Taps[t];
+    for (let co = 0; co < 1; co++) {
+      packed2[(co >> 2) * 16 + t + (co & 3)] = v1[tap + co];
+    }
+  }
 
   /** One call. Synchronous from start to end: the reused buffers are never shared by two calls at once. */
   function run(inputs) {
@@ -66,46 +133,15 @@ export async function load(weights, options) {
 
     // %y.conv = conv2d(%x, %k) {strides=[2,2], dilations=[2,1], padding=same, groups=1} : f32[N,3,3,1]
     const v2 = (buf2 = reuse(buf2, s0 * 9));
-    // the input with zeros around it: 1 row above, 1 below, 0 columns left, 1 right
-    pad2 = reuse(pad2, s0 * 42);
+    if (xpad2 === null || xpad2.length !== s0 * 42) xpad2 = new Float64Array(s0 * 42);
+    // the input in double, with zeros around it: 1 row above, 1 below, 0 columns left, 1 right
     for (let n = 0; n < s0; n++) {
       for (let row = 0; row < 5; row++) {
         const from = (n * 5 + row) * 5;
-        pad2.set(v0.subarray(from, from + 5), (n * 7 + row + 1) * 6);
+        xpad2.set(v0.subarray(from, from + 5), (n * 7 + row + 1) * 6);
       }
     }
-    // 4 of 4 taps live (structurally zero taps have no code); out channels in blocks of 4
-    for (let n = 0; n < s0; n++) {
-      for (let oy = 0; oy < 3; oy++) {
-        const row = (n * 7 + oy * 2) * 6;
-        for (let ox = 0; ox < 3; ox++) {
-          const at = row + ox * 2;
-          const out = (n * 3 + oy) * 3 + ox;
-          let a0 = 0;
-          // tap (0, 0)
-          {
-            const xv = pad2[at];
-            a0 += xv * v1[0];
-          }
-          // tap (0, 1)
-          {
-            const xv = pad2[at + 1];
-            a0 += xv * v1[1];
-          }
-          // tap (1, 0)
-          {
-            const xv = pad2[at + 12];
-            a0 += xv * v1[2];
-          }
-          // tap (1, 1)
-          {
-            const xv = pad2[at + 13];
-            a0 += xv * v1[3];
-          }
-          v2[out] = a0;
-        }
-      }
-    }
+    conv2(v2, xpad2, packed2, s0);
 
     // %y = relu(%y.conv) : f32[N,3,3,1]
     const v3 = new Float32Array(s0 * 9);
