@@ -38,6 +38,7 @@ const ownedData = new WeakSet<Float32Array>();
 function ownAttrs<T>(attrs: T): T {
   const copy: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(attrs as Record<string, unknown>)) {
+    if (value === undefined) continue;
     if (value instanceof Float32Array) {
       const data = ownedData.has(value) ? value : Float32Array.from(value);
       ownedData.add(data);
@@ -98,8 +99,11 @@ export class GraphBuilder {
     return { name, type, valid: true };
   }
 
-  input(name: string, shape: readonly Dim[], opts: Omit<NodeOptions, "name"> = {}): Value {
-    return this.add("input", [], { shape: [...shape] }, { ...opts, name });
+  /** An input fed with each call; `support` (1 inside, 0 outside, row-major) declares where it may be nonzero. */
+  input(name: string, shape: readonly Dim[], opts: Omit<NodeOptions, "name"> & { readonly support?: ArrayLike<number> } = {}): Value {
+    const { support, ...rest } = opts;
+    const attrs = support === undefined ? { shape: [...shape] } : { shape: [...shape], support: Float32Array.from(support, (v) => (v === 0 ? 0 : 1)) };
+    return this.add("input", [], attrs, { ...rest, name });
   }
 
   param(name: string, shape: readonly Dim[], opts: Omit<NodeOptions, "name"> = {}): Value {

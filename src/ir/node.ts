@@ -29,8 +29,12 @@ type NoAttrs = Record<string, never>;
 
 /** The attributes of every op, by op name. A new op starts here; the registry then demands its rules. */
 export interface OpAttrs {
-  /** A value fed with each call. */
-  input: { readonly shape: readonly Dim[] };
+  /**
+   * A value fed with each call. `support` (same element count, 1 inside, 0 outside) declares where it may be nonzero
+   * (`input m: f32[7, 7] within causal(7, type=A)`): a feed with a nonzero element outside is an error, and passes
+   * may treat the elements outside as structural zeros. Treat `support` as immutable.
+   */
+  input: { readonly shape: readonly Dim[]; readonly support?: Float32Array };
   /** A weight given at compile time or at load time (e.g. `y.kernel`). */
   param: { readonly shape: readonly Dim[] };
   /** A value known at compile time, row-major. Treat `data` as immutable. */

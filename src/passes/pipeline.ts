@@ -6,6 +6,7 @@ import { InternalError, formatDiagnostics } from "../diagnostics.js";
 import type { Graph } from "../ir/node.js";
 import { verifyGraph } from "../ir/verify.js";
 import { bindWeights } from "./bind-weights.js";
+import { cropMaskedKernels } from "./crop-masked-kernels.js";
 import { deadCodeElimination } from "./dce.js";
 import { foldStaticMasks } from "./fold-static-masks.js";
 import { fuseDynamicMasks } from "./fuse-dynamic-masks.js";
@@ -14,7 +15,7 @@ import type { Pass, PassContext } from "./pass.js";
 export type OptLevel = 0 | 1;
 
 /** Every pass by name, for --print-ir-after and tests. */
-export const passes: readonly Pass[] = [bindWeights, foldStaticMasks, fuseDynamicMasks, deadCodeElimination];
+export const passes: readonly Pass[] = [bindWeights, foldStaticMasks, cropMaskedKernels, fuseDynamicMasks, deadCodeElimination];
 
 /** The named pipelines: -O0 changes nothing but binding weights, -O1 folds, fuses and cleans up. */
 export const pipelines: Readonly<Record<OptLevel, readonly Pass[]>> = {

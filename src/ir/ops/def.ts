@@ -27,10 +27,10 @@ export function isProblem(x: unknown): x is Problem {
 
 /**
  * How an attribute is written in the IR text: `int` 3, `float` 0.2, `int-pair` [1,1], `ints` [0,0,1,1], `dims`
- * [N,4] (numbers or symbols), `padding` valid | same | [t,b,l,r]. `type-shape` and `data` are carried by the
- * result type and the constant literal instead.
+ * [N,4] (numbers or symbols), `padding` valid | same | [t,b,l,r], `support` an optional 0/1 literal like a constant's. `type-shape` and `data`
+ * are carried by the result type and the constant literal instead.
  */
-export type AttrKind = "int" | "float" | "int-pair" | "ints" | "padding" | "dims" | "type-shape" | "data";
+export type AttrKind = "int" | "float" | "int-pair" | "ints" | "padding" | "dims" | "support" | "type-shape" | "data";
 
 export interface OpDef<K extends OpKind> {
   /** Operand names, in order, as messages call them. */
