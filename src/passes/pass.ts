@@ -8,6 +8,9 @@ import type { AnyNode, Graph } from "../ir/node.js";
 import type { TensorMap } from "../ir/interpret.js";
 import { neededValues } from "../ir/analysis.js";
 
+/** What the optimized graph is compiled for; some passes pay on one target only. */
+export type PipelineTarget = "tfjs" | "js";
+
 export interface PassContext {
   /** Weights known at compile time, by param name; params without an entry stay params (fed at load time). */
   readonly weights?: TensorMap;
@@ -18,6 +21,8 @@ export interface Pass {
   readonly name: string;
   /** One line for `mconv ir --help` and docs. */
   readonly summary: string;
+  /** Runs only in pipelines for these targets (pipelineFor); absent: for every target. */
+  readonly targets?: readonly PipelineTarget[];
   run(graph: Graph, ctx: PassContext): Graph;
 }
 

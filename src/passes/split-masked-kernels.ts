@@ -1,0 +1,85 @@
+// split-masked-kernels (tfjs target only): a conv whose live taps are not a rectangle becomes a sum of convs over
+// dense rectangles of live taps — a 3×3 type-B kernel (rows: 3 live, 2 live) becomes a 1×3 conv plus a 1×2 conv,
+// 5 taps instead of the 6 of its bounding box. tfjs-wasm (XNNPACK) computes every tap of a kernel, so fewer taps is
+// less work, but each extra conv costs a launch and an add over the whole output.
+//
+// The cost model, from interleaved medians on tfjs-wasm (batch 16, 28×28, SAME; .scratch measurements, 2 cores):
+//   3×3 B,  64→64: box 38.7 ms, split 34.1 ms   3×3 B, 32→32: 6.42 vs 6.32   3×3 B, 16→16: 7.47 vs 8.08 (loses)
+//   5×5 B,  64→64: box 56.2 ms, split 50.6 ms   7×7 B, 32→32: 24.5 vs 22.8   7×7 A,  1→64: 7.15 vs 7.66 (loses)
+//   7×7 A,  64→64 (batch 8): box 47.3 ms, split 41.4 ms
+// The taps saved per output element are (box area − rectangles' area) · in_channels multiply-adds; each extra
+// rectangle costs about one pass over the output. Split when the saving is at least SAVING_PER_EXTRA_CONV
+// multiply-adds per extra rectangle (16 channels saving one tap lose, 32 break even, 64 win), with at most
+// MAX_RECTANGLES rectangles, and only ungrouped convs. The js target skips dead taps already: there a split is pure
+// loss, so the pipeline runs this pass for tfjs only (pipeline.ts).
+
+import type { Value } from "../ir/builder.js";
+import { knownZeros } from "../ir/zeros.js";
+import { type TapBox, boundingBox, convLiveTaps, croppedConv } from "./crop-masked-kernels.js";
+import type { Pass } from "./pass.js";
+import { rewriteGraph } from "./pass.js";
+
+export const SAVING_PER_EXTRA_CONV = 48;
+export const MAX_RECTANGLES = 3;
+
+const area = (b: TapBox) => (b.r1 - b.r0) * (b.c1 - b.c0);
+
+/**
+ * The live taps as dense rectangles, row by row: each row's live taps must be one run of columns, and consecutive
+ * rows with the same run share a rectangle. Undefined when some row's live taps are not one run.
+ */
+export function tapRectangles(taps: readonly (readonly [number, number])[]): TapBox[] | undefined {
+  const rows = new Map<number, { c0: number; c1: number; count: number }>();
+  for (const [i, j] of taps) {
+    const r = rows.get(i);
+    if (!r) rows.set(i, { c0: j, c1: j + 1, count: 1 });
+    else rows.set(i, { c0: Math.min(r.c0, j), c1: Math.max(r.c1, j + 1), count: r.count + 1 });
+  }
+  const boxes: TapBox[] = [];
+  for (const i of [...rows.keys()].sort((a, b) => a - b)) {
+    const r = rows.get(i)!;
+    if (r.count !== r.c1 - r.c0) return undefined;
+    const last = boxes[boxes.length - 1];
+    if (last && last.r1 === i && last.c0 === r.c0 && last.c1 === r.c1) boxes[boxes.length - 1] = { ...last, r1: i + 1 };
+    else boxes.push({ r0: i, r1: i + 1, c0: r.c0, c1: r.c1 });
+  }
+  return boxes;
+}
+
+/** Whether convolving rectangle by rectangle beats convolving over their bounding box (the model above). */
+export function splitPays(boxes: readonly TapBox[], box: TapBox, inChannels: number): boolean {
+  if (boxes.length < 2 || boxes.length > MAX_RECTANGLES) return false;
+  const saved = (area(box) - boxes.reduce((s, b) => s + area(b), 0)) * inChannels;
+  return saved >= SAVING_PER_EXTRA_CONV * (boxes.length - 1);
+}
+
+export const splitMaskedKernels: Pass = {
+  name: "split-masked-kernels",
+  targets: ["tfjs"],
+  summary: "convolve non-rectangular live taps as a sum of dense rectangles, where the cost model says it pays",
+  run: (graph) => {
+    const zeros = knownZeros(graph);
+    return rewriteGraph(graph, (node, r) => {
+      if (node.op !== "conv2d" && node.op !== "masked_conv2d") return undefined;
+      if (node.attrs.groups !== 1) return undefined;
+      const taps = convLiveTaps(node, r, zeros);
+      const box = taps && boundingBox(taps);
+      const boxes = taps && tapRectangles(taps);
+      const inChannels = r.producer(node.operands[1]!)!.type.shape[2] as number;
+      if (!box || !boxes || !splitPays(boxes, box, inChannels)) return undefined;
+      const kernel = r.value(node.operands[1]!);
+      const mask = node.op === "masked_conv2d" ? r.value(node.operands[2]!) : undefined;
+      const parts: Value[] = [];
+      for (const b of boxes) {
+        const part = croppedConv(node, r, b, kernel, mask, { hint: `${node.name}.part` });
+        if (!part) return undefined;
+        parts.push(part);
+      }
+      let sum = parts[0]!;
+      for (let i = 1; i < parts.length; i++) {
+        sum = r.b.add("add", [sum, parts[i]!], {}, i === parts.length - 1 ? { name: node.name, span: node.span } : { hint: `${node.name}.sum`, span: node.span });
+      }
+      return sum;
+    });
+  },
+};
