@@ -7,7 +7,10 @@ import type { Graph } from "../ir/node.js";
 import { verifyGraph } from "../ir/verify.js";
 import { bindWeights } from "./bind-weights.js";
 import { cropMaskedKernels } from "./crop-masked-kernels.js";
+import { commonSubexpressionElimination } from "./cse.js";
 import { deadCodeElimination } from "./dce.js";
+import { foldBatchNorm } from "./fold-batch-norm.js";
+import { foldConstants } from "./fold-constants.js";
 import { foldStaticMasks } from "./fold-static-masks.js";
 import { fuseDynamicMasks } from "./fuse-dynamic-masks.js";
 import type { Pass, PassContext, PipelineTarget } from "./pass.js";
@@ -24,7 +27,17 @@ export type { PipelineTarget } from "./pass.js";
  */
 export const pipelines: Readonly<Record<OptLevel, readonly Pass[]>> = {
   0: [bindWeights],
-  1: [bindWeights, foldStaticMasks, cropMaskedKernels, splitMaskedKernels, fuseDynamicMasks, deadCodeElimination],
+  1: [
+    bindWeights,
+    foldBatchNorm,
+    foldStaticMasks,
+    foldConstants,
+    cropMaskedKernels,
+    splitMaskedKernels,
+    fuseDynamicMasks,
+    commonSubexpressionElimination,
+    deadCodeElimination,
+  ],
 };
 
 /** Every pass by name, for --print-ir-after and tests. */

@@ -71,6 +71,6 @@ describe("a declared support", () => {
     const want = interpret(model(), { x, m: inside }, weights)["y"]!;
     want.data.forEach((v, i) => expect(got["y"]!.data[i]).toBeCloseTo(v, 5));
     await expect(loaded.value.predict({ x, m: outside })).rejects.toThrow("input 'm' must be 0 outside its declared support (the 'within' mask), but m[2, 1] is 0.25");
-    loaded.value.dispose();
+    loaded.value.dispose?.();
   });
 });
