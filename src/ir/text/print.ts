@@ -64,6 +64,8 @@ function formatAttr(kind: AttrKind, value: unknown, node: AnyNode, elideAbove: n
       return `[${(value as readonly (number | string)[]).join(",")}]`;
     case "padding":
       return typeof value === "string" ? value : `[${(value as readonly number[]).join(",")}]`;
+    case "word":
+      return String(value);
     case "support":
       return formatData(value as Float32Array, node.type.shape as number[], elideAbove);
     case "type-shape":

@@ -197,6 +197,8 @@ class IrReader {
         }
         return this.dims();
       }
+      case "word":
+        return this.take(Ident, "a word such as relu").image;
       case "support": {
         if (this.peek()?.tokenType === Elided) this.fail("an elided support cannot be read back; print it with elideAbove: Infinity");
         return Float32Array.from(this.literal().data);
