@@ -12,6 +12,7 @@ import { deadCodeElimination } from "./dce.js";
 import { foldBatchNorm } from "./fold-batch-norm.js";
 import { foldConstants } from "./fold-constants.js";
 import { foldStaticMasks } from "./fold-static-masks.js";
+import { fuseBiasActivation } from "./fuse-bias-activation.js";
 import { fuseDynamicMasks } from "./fuse-dynamic-masks.js";
 import type { Pass, PassContext, PipelineTarget } from "./pass.js";
 import { splitMaskedKernels } from "./split-masked-kernels.js";
@@ -35,6 +36,7 @@ export const pipelines: Readonly<Record<OptLevel, readonly Pass[]>> = {
     cropMaskedKernels,
     splitMaskedKernels,
     fuseDynamicMasks,
+    fuseBiasActivation,
     commonSubexpressionElimination,
     deadCodeElimination,
   ],
