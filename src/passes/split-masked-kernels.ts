@@ -1,17 +1,18 @@
-// split-masked-kernels (tfjs target only): a conv whose live taps are not a rectangle becomes a sum of convs over
-// dense rectangles of live taps — a 3×3 type-B kernel (rows: 3 live, 2 live) becomes a 1×3 conv plus a 1×2 conv,
-// 5 taps instead of the 6 of its bounding box. tfjs-wasm (XNNPACK) computes every tap of a kernel, so fewer taps is
-// less work, but each extra conv costs a launch and an add over the whole output.
+// split-masked-kernels (tfjs target only): a conv whose live taps are far from filling their bounding box becomes a
+// sum of convs over dense rectangles of live taps — an L-shaped 3×3 mask (the top row and the left column) becomes
+// a 1×3 conv plus a 2×1 conv, 5 taps instead of 9. tfjs-wasm (XNNPACK) computes every tap of a kernel, so fewer taps
+// is less work; but each extra conv costs a launch, an add over the whole output and, where its rows end before the
+// input does, a slice of the input.
 //
-// The cost model, from interleaved medians on tfjs-wasm (batch 16, 28×28, SAME; .scratch measurements, 2 cores):
-//   3×3 B,  64→64: box 38.7 ms, split 34.1 ms   3×3 B, 32→32: 6.42 vs 6.32   3×3 B, 16→16: 7.47 vs 8.08 (loses)
-//   5×5 B,  64→64: box 56.2 ms, split 50.6 ms   7×7 B, 32→32: 24.5 vs 22.8   7×7 A,  1→64: 7.15 vs 7.66 (loses)
-//   7×7 A,  64→64 (batch 8): box 47.3 ms, split 41.4 ms
-// The taps saved per output element are (box area − rectangles' area) · in_channels multiply-adds; each extra
-// rectangle costs about one pass over the output. Split when the saving is at least SAVING_PER_EXTRA_CONV
-// multiply-adds per extra rectangle (16 channels saving one tap lose, 32 break even, 64 win), with at most
-// MAX_RECTANGLES rectangles, and only ungrouped convs. The js target skips dead taps already: there a split is pure
-// loss, so the pipeline runs this pass for tfjs only (pipeline.ts).
+// The cost model, from interleaved medians on tfjs-wasm (batch 16, 28×28, SAME, 2 shared cores, so noisy: two runs
+// each; .scratch/split-bench.ts, not kept), box = the conv cut to its live taps' bounding box:
+//   L-shape 5×5 (9 of 25 taps), 64→64: split 2.4× and 1.8× faster than the box     3×3 (5 of 9), 64→64: 2.0×, 1.4×
+//   L-shape 3×3, 32→32: 1.0×, 1.2×   16→16: 0.6×, 0.8× (loses)
+//   causal 3×3 B (5 of the box's 6), 64→64: 0.97×, 0.79×   5×5 B (13 of 15): 0.93×, 0.78×   7×7 A, 1→64: 0.71×, 0.38×
+// So: split only when the rectangles hold at most MAX_AREA_RATIO of the box's taps, the conv reads at least
+// MIN_IN_CHANNELS channels, into at most MAX_RECTANGLES rectangles, and only ungrouped convs. Causal masks stay one
+// cropped conv. The js target skips dead taps already: there a split is pure loss, so the pipeline runs this pass
+// for tfjs only (pipeline.ts).
 
 import type { Value } from "../ir/builder.js";
 import { knownZeros } from "../ir/zeros.js";
@@ -19,7 +20,8 @@ import { type TapBox, boundingBox, convLiveTaps, croppedConv } from "./crop-mask
 import type { Pass } from "./pass.js";
 import { rewriteGraph } from "./pass.js";
 
-export const SAVING_PER_EXTRA_CONV = 48;
+export const MAX_AREA_RATIO = 0.7;
+export const MIN_IN_CHANNELS = 32;
 export const MAX_RECTANGLES = 3;
 
 const area = (b: TapBox) => (b.r1 - b.r0) * (b.c1 - b.c0);
@@ -48,9 +50,8 @@ export function tapRectangles(taps: readonly (readonly [number, number])[]): Tap
 
 /** Whether convolving rectangle by rectangle beats convolving over their bounding box (the model above). */
 export function splitPays(boxes: readonly TapBox[], box: TapBox, inChannels: number): boolean {
-  if (boxes.length < 2 || boxes.length > MAX_RECTANGLES) return false;
-  const saved = (area(box) - boxes.reduce((s, b) => s + area(b), 0)) * inChannels;
-  return saved >= SAVING_PER_EXTRA_CONV * (boxes.length - 1);
+  if (boxes.length < 2 || boxes.length > MAX_RECTANGLES || inChannels < MIN_IN_CHANNELS) return false;
+  return boxes.reduce((s, b) => s + area(b), 0) <= MAX_AREA_RATIO * area(box);
 }
 
 export const splitMaskedKernels: Pass = {

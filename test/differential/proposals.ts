@@ -74,14 +74,15 @@ function causal(k: number, typeB: boolean): number[] {
 }
 
 /**
- * A causal masked conv over 48 fresh channels: wide enough that split-masked-kernels' cost model splits it; the
- * mask a constant or fed with the causal support declared.
+ * A causal or L-shaped masked conv over 48 fresh channels: wide enough for split-masked-kernels' cost model; the
+ * mask a constant or fed with its support declared.
  */
 const wideCausal: Proposal = (m) => {
   const k = m.pick([3, 5]);
   const x = m.b.input(`w${m.pool.length}x`, [m.batch, m.int(1, 3), m.int(1, 3), 48]);
   m.pool.push(x);
-  const support = causal(k, m.chance(0.5));
+  // An L (the top row and the left column) is sparse enough for split-masked-kernels; a causal mask is cropped.
+  const support = m.chance(0.5) ? causal(k, m.chance(0.5)) : Array.from({ length: k * k }, (_, t) => (t < k || t % k === 0 ? 1 : 0));
   const name = `w${m.pool.length}m`;
   const mask = m.chance(0.5) ? m.b.constant([k, k], support, { name }) : m.b.input(name, [k, k], { support });
   m.dists.set(name, { kind: "uniform", lo: -1, hi: 1 });
