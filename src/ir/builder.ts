@@ -100,6 +100,18 @@ export class GraphBuilder {
   }
 
   /** An input fed with each call; `support` (1 inside, 0 outside, row-major) declares where it may be nonzero. */
+  /**
+   * Takes over a node of another graph as it is (nodes are immutable, so graphs may share them): for a rewrite that
+   * keeps a node whose operands are unchanged. The caller vouches that each operand is a value of this builder with
+   * the type the node was built with; its type is not inferred again.
+   */
+  adopt(node: AnyNode): Value {
+    if (this.byName.has(node.name)) return this.fail("MC2001", `'${node.name}' is already bound`, { span: node.span });
+    this.nodes.push(node);
+    this.byName.set(node.name, node);
+    return { name: node.name, type: node.type, valid: true };
+  }
+
   input(name: string, shape: readonly Dim[], opts: Omit<NodeOptions, "name"> & { readonly support?: ArrayLike<number> } = {}): Value {
     const { support, ...rest } = opts;
     const attrs = support === undefined ? { shape: [...shape] } : { shape: [...shape], support: Float32Array.from(support, (v) => (v === 0 ? 0 : 1)) };

@@ -6,7 +6,7 @@
 // negative (the box starts or ends inside the input's reach) becomes a slice of the input instead.
 
 import type { Value } from "../ir/builder.js";
-import type { AnyNode, Conv2dAttrs } from "../ir/node.js";
+import type { AnyNode, Conv2dAttrs, Graph } from "../ir/node.js";
 import { convGeometry } from "../ir/ops/conv.js";
 import { isConcrete } from "../ir/types.js";
 import { type ZeroFlags, knownZeros, liveTaps } from "../ir/zeros.js";
@@ -34,12 +34,12 @@ export function boundingBox(taps: readonly (readonly [number, number])[]): TapBo
   return { r0, r1, c0, c1 };
 }
 
-/** The live taps of a conv2d or masked_conv2d node of the input graph. */
-export function convLiveTaps(node: AnyNode, r: Rewriter, zeros: ReadonlyMap<string, ZeroFlags>): [number, number][] | undefined {
-  const [, kName, mName] = node.operands;
-  const kShape = r.producer(kName!)!.type.shape;
+/** The live taps of a conv2d or masked_conv2d node; `node(name)` finds the graph's nodes. */
+export function convLiveTaps(conv: AnyNode, node: (name: string) => AnyNode | undefined, zeros: ReadonlyMap<string, ZeroFlags>): [number, number][] | undefined {
+  const [, kName, mName] = conv.operands;
+  const kShape = node(kName!)!.type.shape;
   if (!isConcrete(kShape)) return undefined;
-  const mask = mName === undefined ? undefined : r.producer(mName)!;
+  const mask = mName === undefined ? undefined : node(mName)!;
   if (mask && !isConcrete(mask.type.shape)) return undefined;
   const maskZeros = mask && { shape: mask.type.shape as number[], zeros: zeros.get(mask.name) };
   return liveTaps(kShape, zeros.get(kName!), maskZeros);
@@ -87,17 +87,30 @@ export function croppedConv(node: AnyNode, r: Rewriter, box: TapBox, kernel: Val
   return r.b.maskedConv2d(x, cut(kernel, kName), cut(mask, mName!), cropped, opts);
 }
 
+/** The boxes of the convs of `graph` that have dead border taps to cut, by conv name. */
+function croppable(graph: Graph): Map<string, TapBox> {
+  const zeros = knownZeros(graph);
+  const byName = new Map(graph.nodes.map((n) => [n.name, n]));
+  const boxes = new Map<string, TapBox>();
+  for (const n of graph.nodes) {
+    if (n.op !== "conv2d" && n.op !== "masked_conv2d") continue;
+    const taps = convLiveTaps(n, (name) => byName.get(name), zeros);
+    const box = taps && boundingBox(taps);
+    const [kh, kw] = byName.get(n.operands[1]!)!.type.shape as number[];
+    if (box && (box.r1 - box.r0 !== kh || box.c1 - box.c0 !== kw)) boxes.set(n.name, box);
+  }
+  return boxes;
+}
+
 export const cropMaskedKernels: Pass = {
   name: "crop-masked-kernels",
   summary: "cut kernels with structurally zero border taps to the box of their live taps, padding recomputed",
   run: (graph) => {
-    const zeros = knownZeros(graph);
+    const boxes = croppable(graph);
+    if (boxes.size === 0) return graph;
     return rewriteGraph(graph, (node, r) => {
-      if (node.op !== "conv2d" && node.op !== "masked_conv2d") return undefined;
-      const taps = convLiveTaps(node, r, zeros);
-      const box = taps && boundingBox(taps);
-      const [kh, kw] = r.producer(node.operands[1]!)!.type.shape as number[];
-      if (!box || (box.r1 - box.r0 === kh && box.c1 - box.c0 === kw)) return undefined;
+      const box = boxes.get(node.name);
+      if (!box) return undefined;
       const mask = node.op === "masked_conv2d" ? r.value(node.operands[2]!) : undefined;
       return croppedConv(node, r, box, r.value(node.operands[1]!), mask, { name: node.name });
     });

@@ -3,8 +3,7 @@
 // replacement, attributes; a constant's data by a hash, confirmed element by element): linear in the graph.
 // Inputs and params are never merged: each is a separate part of the model's interface.
 
-import type { Value } from "../ir/builder.js";
-import type { AnyNode } from "../ir/node.js";
+import type { AnyNode, Graph } from "../ir/node.js";
 import type { Pass } from "./pass.js";
 import { rewriteGraph } from "./pass.js";
 
@@ -32,22 +31,35 @@ function attrKey(node: AnyNode): string {
   return JSON.stringify(node.attrs, (_key, value: unknown) => (value instanceof Float32Array ? dataHash(value) : value));
 }
 
+/**
+ * For every node that repeats an earlier one, the earlier one's name: one walk, operands compared after their own
+ * replacement, so chains of duplicates merge at once.
+ */
+function duplicates(graph: Graph): Map<string, string> {
+  const same = new Map<string, string>();
+  const seen = new Map<string, AnyNode[]>();
+  for (const node of graph.nodes) {
+    if (node.op === "input" || node.op === "param") continue;
+    const operands = node.operands.map((o) => same.get(o) ?? o);
+    const key = `${node.op}(${operands.join(",")})${attrKey(node)}:${node.type.shape.join(",")}`;
+    const candidates = seen.get(key);
+    const first = candidates?.find((c) => c.op !== "constant" || node.op !== "constant" || sameData(c.attrs.data, node.attrs.data));
+    if (first) same.set(node.name, first.name);
+    else if (candidates) candidates.push(node);
+    else seen.set(key, [node]);
+  }
+  return same;
+}
+
 export const commonSubexpressionElimination: Pass = {
   name: "cse",
   summary: "merge nodes with the same op, attributes and operands into one",
   run: (graph) => {
-    const seen = new Map<string, { node: AnyNode; value: Value }[]>();
+    const same = duplicates(graph);
+    if (same.size === 0) return graph;
     return rewriteGraph(graph, (node, r) => {
-      if (node.op === "input" || node.op === "param") return undefined;
-      const operands = node.operands.map((o) => r.value(o));
-      const key = `${node.op}(${operands.map((v) => v.name).join(",")})${attrKey(node)}:${node.type.shape.join(",")}`;
-      const candidates = seen.get(key);
-      const same = candidates?.find((c) => c.node.op !== "constant" || node.op !== "constant" || sameData(c.node.attrs.data, node.attrs.data));
-      if (same) return same.value;
-      const value = r.b.add(node.op, operands, node.attrs as never, { name: node.name, span: node.span });
-      if (candidates) candidates.push({ node, value });
-      else seen.set(key, [{ node, value }]);
-      return value;
+      const first = same.get(node.name);
+      return first === undefined ? undefined : r.value(first);
     });
   },
 };

@@ -23,8 +23,11 @@ const HEAVY = new Set<AnyNode["op"]>(["conv2d", "masked_conv2d", "conv2d_transpo
 export const foldConstants: Pass = {
   name: "fold-constants",
   summary: "compute nodes whose operands are all constants at compile time (float32 results, size capped)",
-  run: (graph) =>
-    rewriteGraph(graph, (node, r) => {
+  run: (graph) => {
+    const constants = new Set(graph.nodes.filter((n) => n.op === "constant").map((n) => n.name));
+    // A fold starts at a node whose operands are constants already; without one there is nothing to do.
+    if (!graph.nodes.some((n) => n.operands.length > 0 && n.operands.every((o) => constants.has(o)))) return graph;
+    return rewriteGraph(graph, (node, r) => {
       if (node.op === "input" || node.op === "param" || node.op === "constant") return undefined;
       if (!isConcrete(node.type.shape)) return undefined;
       const operands: Value[] = node.operands.map((o) => r.value(o));
@@ -40,5 +43,6 @@ export const foldConstants: Pass = {
       if (HEAVY.has(node.op) && size * args[1]!.data.length > MAX_WORK) return undefined;
       const out = opDef(node.op).reference!(args, node.attrs as never, node.type.shape);
       return r.b.constant(node.type.shape, Float32Array.from(out.data), { name: node.name, span: node.span });
-    }),
+    });
+  },
 };

@@ -61,11 +61,18 @@ export function rewriteGraph(graph: Graph, rule: RewriteRule, options: { readonl
     },
     uses: (name) => uses.get(name) ?? 0,
   };
+  // A kept node whose operands are the same values as before is the same node: adopted, not built again.
+  const unchanged = (o: string) => {
+    const v = mapped.get(o);
+    return v !== undefined && v.name === o && v.type === old.get(o)!.type;
+  };
   for (const node of graph.nodes) {
     const replacement = rule(node, r);
     const v =
       replacement ??
-      b.add(node.op, node.operands.map(r.value), node.attrs as never, { name: node.name, span: node.span });
+      (node.operands.every(unchanged)
+        ? b.adopt(node)
+        : b.add(node.op, node.operands.map(r.value), node.attrs as never, { name: node.name, span: node.span }));
     mapped.set(node.name, v);
   }
   for (const o of graph.outputs) b.output(o.name, r.value(o.value), { span: o.span });

@@ -16,6 +16,7 @@
 
 import type { Value } from "../ir/builder.js";
 import { knownZeros } from "../ir/zeros.js";
+import type { Graph } from "../ir/node.js";
 import { type TapBox, boundingBox, convLiveTaps, croppedConv } from "./crop-masked-kernels.js";
 import type { Pass } from "./pass.js";
 import { rewriteGraph } from "./pass.js";
@@ -54,20 +55,32 @@ export function splitPays(boxes: readonly TapBox[], box: TapBox, inChannels: num
   return boxes.reduce((s, b) => s + area(b), 0) <= MAX_AREA_RATIO * area(box);
 }
 
+/** The rectangles of the convs of `graph` that pay to split, by conv name. */
+function splittable(graph: Graph): Map<string, TapBox[]> {
+  const zeros = knownZeros(graph);
+  const byName = new Map(graph.nodes.map((n) => [n.name, n]));
+  const found = new Map<string, TapBox[]>();
+  for (const n of graph.nodes) {
+    if ((n.op !== "conv2d" && n.op !== "masked_conv2d") || n.attrs.groups !== 1) continue;
+    const taps = convLiveTaps(n, (name) => byName.get(name), zeros);
+    const box = taps && boundingBox(taps);
+    const boxes = taps && tapRectangles(taps);
+    const inChannels = byName.get(n.operands[1]!)!.type.shape[2] as number;
+    if (box && boxes && splitPays(boxes, box, inChannels)) found.set(n.name, boxes);
+  }
+  return found;
+}
+
 export const splitMaskedKernels: Pass = {
   name: "split-masked-kernels",
   targets: ["tfjs"],
-  summary: "convolve non-rectangular live taps as a sum of dense rectangles, where the cost model says it pays",
+  summary: "convolve sparse live taps as a sum of convs over dense rectangles, where the cost model says it pays",
   run: (graph) => {
-    const zeros = knownZeros(graph);
+    const found = splittable(graph);
+    if (found.size === 0) return graph;
     return rewriteGraph(graph, (node, r) => {
-      if (node.op !== "conv2d" && node.op !== "masked_conv2d") return undefined;
-      if (node.attrs.groups !== 1) return undefined;
-      const taps = convLiveTaps(node, r, zeros);
-      const box = taps && boundingBox(taps);
-      const boxes = taps && tapRectangles(taps);
-      const inChannels = r.producer(node.operands[1]!)!.type.shape[2] as number;
-      if (!box || !boxes || !splitPays(boxes, box, inChannels)) return undefined;
+      const boxes = found.get(node.name);
+      if (!boxes) return undefined;
       const kernel = r.value(node.operands[1]!);
       const mask = node.op === "masked_conv2d" ? r.value(node.operands[2]!) : undefined;
       const parts: Value[] = [];
