@@ -3,6 +3,8 @@
 // conv: groups equal to the input channels become tf.depthwiseConv2d (the kernel [kh, kw, 1, C·M] is tfjs's depthwise
 // filter [kh, kw, C, M] in the same row-major order, out channel c·M + m), other groups split, convolve and concat.
 // Kernel work that depends only on load-time values (mask product, reshape, split) is done once in load().
+// fused_conv2d is one tf.fused.conv2d (bias and activation applied by the kernel), or conv2d's steps then add and
+// activation where tf.fused.conv2d cannot (groups, strides with dilations).
 
 import type { Emitted, Emitter } from "../emitter.js";
 import { jsNumber } from "../literals.js";
