@@ -55,14 +55,15 @@ export class GraphBuilder {
   private readonly nodes: AnyNode[] = [];
   private readonly byName = new Map<string, AnyNode>();
   private readonly outputs: GraphOutput[] = [];
-  private readonly reserved: Set<string>;
+  private readonly reserved: { has(name: string): boolean };
 
   /**
    * @param name the model's name.
-   * @param reserved names that fresh names must avoid (a pass reserves the names of the graph it rewrites).
+   * @param reserved names that fresh names must avoid (a pass reserves the names of the graph it rewrites): a set
+   *   or map (used as it is, not copied: the caller must not change it while building), or any list of names.
    */
-  constructor(readonly name: string, reserved: Iterable<string> = []) {
-    this.reserved = new Set(reserved);
+  constructor(readonly name: string, reserved: Iterable<string> | { has(name: string): boolean } = []) {
+    this.reserved = "has" in reserved && typeof reserved.has === "function" ? reserved : new Set(reserved as Iterable<string>);
   }
 
   /** Adds one node of any op. The typed helpers below are shorthands for this. */

@@ -18,7 +18,7 @@ export const MAX_GROWTH = 1;
 /** Multiply-adds a folded conv, transpose or dense may take. */
 export const MAX_WORK = 1e7;
 
-const HEAVY = new Set<AnyNode["op"]>(["conv2d", "masked_conv2d", "conv2d_transpose", "dense"]);
+const HEAVY = new Set<AnyNode["op"]>(["conv2d", "masked_conv2d", "fused_conv2d", "conv2d_transpose", "dense"]);
 
 export const foldConstants: Pass = {
   name: "fold-constants",

@@ -45,11 +45,14 @@ export type RewriteRule = (node: AnyNode, r: Rewriter) => Value | undefined;
  * unless `keepDead`, for a rewrite that is no optimization (bind-weights at -O0).
  */
 export function rewriteGraph(graph: Graph, rule: RewriteRule, options: { readonly keepDead?: boolean } = {}): Graph {
-  const old = new Map(graph.nodes.map((n) => [n.name, n]));
+  const old = new Map<string, AnyNode>();
   const uses = new Map<string, number>();
-  for (const n of graph.nodes) for (const o of n.operands) uses.set(o, (uses.get(o) ?? 0) + 1);
+  for (const n of graph.nodes) {
+    old.set(n.name, n);
+    for (const o of n.operands) uses.set(o, (uses.get(o) ?? 0) + 1);
+  }
   for (const o of graph.outputs) uses.set(o.value, (uses.get(o.value) ?? 0) + 1);
-  const b = new GraphBuilder(graph.name, old.keys());
+  const b = new GraphBuilder(graph.name, old);
   const mapped = new Map<string, Value>();
   const r: Rewriter = {
     b,
