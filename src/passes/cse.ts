@@ -26,9 +26,10 @@ function sameData(a: Float32Array, b: Float32Array): boolean {
   return true;
 }
 
-/** The node's attributes as text: arrays and numbers as JSON; a constant's data as its hash. */
+/** The node's attributes as text: a constant's shape and data hash; other attributes (numbers, words, lists) as JSON. */
 function attrKey(node: AnyNode): string {
-  return JSON.stringify(node.attrs, (_key, value: unknown) => (value instanceof Float32Array ? dataHash(value) : value));
+  if (node.op === "constant") return `${node.attrs.shape.join(",")}#${dataHash(node.attrs.data)}`;
+  return JSON.stringify(node.attrs);
 }
 
 /**
