@@ -62,7 +62,7 @@ export function compile(source: Source, options: CompileOptions): Result<string>
     if (ds.length > 0) return failed(ds);
     weights = options.weights;
   }
-  const graph: Graph = optimize(parsed.value, { level: options.level, weights });
+  const graph: Graph = optimize(parsed.value, { level: options.level, target: options.target, weights });
   const emitted = emitModule(graph, options.target);
   return emitted.ok ? ok(emitted.value, [...parsed.diagnostics, ...emitted.diagnostics]) : emitted;
 }

@@ -11,7 +11,7 @@ import { type FeedRole, checkFeeds, tensorMap } from "../io/feeds.js";
 import { type WeightInit, initWeights } from "../io/init.js";
 import { readTensorFile } from "../io/tensorFile.js";
 import { parseModel } from "../parser/parse.js";
-import { type OptLevel, optimize, passByName } from "../passes/pipeline.js";
+import { type OptLevel, type PipelineTarget, optimize, passByName } from "../passes/pipeline.js";
 import type { Pass } from "../passes/pass.js";
 import { type ParsedArgs, UsageError } from "./command.js";
 import { loadWeights } from "./importWeights.js";
@@ -75,6 +75,16 @@ export function writeOutput(path: string, cwd: string, text: string | Uint8Array
   }
 }
 
+/**
+ * The target the pipeline optimizes for: --target (compile, ir), or the family of --backend (run: js, or a tfjs
+ * backend); none for the reference interpreter or when not given (then only target-neutral passes run).
+ */
+export function pipelineTarget(args: ParsedArgs): PipelineTarget | undefined {
+  const target = args.values["target"] ?? args.values["backend"];
+  if (target === "js") return "js";
+  return typeof target === "string" && target.startsWith("tfjs") ? "tfjs" : undefined;
+}
+
 export function optLevel(args: ParsedArgs): OptLevel {
   const o = args.values["optimize"];
   if (o === undefined) return 1;
@@ -119,7 +129,7 @@ export function prepare(
     if (!w.ok) return w;
     weights = w.value;
   }
-  const graph = optimize(model.value, { level: optLevel(args), weights, verify: args.values["verify"] === true, after, timing });
+  const graph = optimize(model.value, { level: optLevel(args), target: pipelineTarget(args), weights, verify: args.values["verify"] === true, after, timing });
   return ok({ source: model.value, graph, weights }, model.diagnostics);
 }
 

@@ -41,7 +41,19 @@ export function feedLines(v: PlannedValue, id: string): string[] {
     "dims",
     isInput ? "false" : "true",
   ];
-  return [nodeComment(v.node), `const ${id} = feed(${args.join(", ")});`];
+  const lines = [nodeComment(v.node), `const ${id} = feed(${args.join(", ")});`];
+  const support = v.node.op === "input" ? v.node.attrs.support : undefined;
+  if (support) {
+    const outside: number[] = [];
+    support.forEach((s, i) => s === 0 && outside.push(i));
+    lines.push(`support(${jsString(v.node.name)}, ${declaredShape(v)}, ${id}, [${outside.join(", ")}]);`);
+  }
+  return lines;
+}
+
+/** Whether the inputs' feeds need the `support` helper (an input declares where it may be nonzero). */
+export function needsSupportHelper(plan: Plan): boolean {
+  return plan.inputs.some((v) => v.node.op === "input" && v.node.attrs.support !== undefined);
 }
 
 /** `const s0 = dims.get("N");` for every symbolic size, once all inputs are fed. */

@@ -29,7 +29,7 @@ export interface GroupRun {
 /** At most this many runs of groups; beyond, one run over all groups with the union of their live taps. */
 export const MAX_GROUP_RUNS = 8;
 
-/** A conv2d or masked_conv2d with everything resolved: NHWC input, HWIO kernel, padding in pixels. */
+/** A conv2d, masked_conv2d or fused_conv2d with everything resolved: NHWC input, HWIO kernel, padding in pixels. */
 export interface ConvPlan {
   readonly batch: Dim;
   readonly inSize: readonly [number, number];
@@ -47,7 +47,7 @@ export interface ConvPlan {
   readonly liveTaps: readonly Tap[];
   /** The groups in order, split where the live taps change (one run when they never do, or after MAX_GROUP_RUNS). */
   readonly groupRuns: readonly GroupRun[];
-  /** masked_conv2d only: the mask broadcast left-aligned onto the kernel, [kh, kw, in or 1, out or 1]. */
+  /** masked_conv2d (and fused_conv2d with a mask) only: the mask broadcast left-aligned onto the kernel, [kh, kw, in or 1, out or 1]. */
   readonly maskShape?: readonly number[];
 }
 
@@ -116,7 +116,9 @@ export interface Plan {
 const sameTaps = (a: readonly Tap[], b: readonly Tap[]) => a.length === b.length && a.every((t, i) => t[0] === b[i]![0] && t[1] === b[i]![1]);
 
 function convPlan(node: AnyNode, byName: ReadonlyMap<string, AnyNode>, zeros: ReturnType<typeof knownZeros>): ConvPlan {
-  const [xName, kName, mName] = node.operands;
+  // fused_conv2d: input, kernel, bias and the optional mask last.
+  const [xName, kName] = node.operands;
+  const mName = node.op === "fused_conv2d" ? node.operands[3] : node.operands[2];
   const [batch, h, w, c] = byName.get(xName!)!.type.shape as [Dim, number, number, number];
   const kernel = byName.get(kName!)!.type.shape as [number, number, number, number];
   const attrs = node.attrs as Conv2dAttrs;
@@ -173,6 +175,7 @@ function geometry(node: AnyNode, byName: ReadonlyMap<string, AnyNode>, zeros: Re
   switch (node.op) {
     case "conv2d":
     case "masked_conv2d":
+    case "fused_conv2d":
       return { conv: convPlan(node, byName, zeros) };
     case "conv2d_transpose":
       return { transpose: transposePlan(node, byName) };

@@ -6,7 +6,7 @@
 const BROADCAST = { broadcastAdd: "+", broadcastSub: "-", broadcastMul: "*", broadcastDiv: "/" } as const;
 
 export type BroadcastHelper = keyof typeof BROADCAST;
-export type HelperName = "feed" | "decodeF32" | "reuse" | BroadcastHelper | "erf";
+export type HelperName = "feed" | "support" | "decodeF32" | "reuse" | BroadcastHelper | "erf";
 
 /** out = a ∘ b over same-rank shapes whose axes equal out's or are 1 (then broadcast); one helper per operator. */
 function broadcastHelper(name: BroadcastHelper): string {
@@ -74,6 +74,24 @@ function feed(kind, map, name, declared, dims, copy) {
       (data == null || typeof data.length !== "number" ? "none" : data.length));
   }
   return data instanceof Float32Array && !copy ? data : Float32Array.from(data);
+}`,
+  support: `/**
+ * Checks that a fed input is 0 at the flat indices \`outside\` its declared support (its 'within' mask): the compiled
+ * model skips those elements, so a nonzero there would be silently ignored.
+ */
+function support(name, shape, data, outside) {
+  for (let k = 0; k < outside.length; k++) {
+    const i = outside[k];
+    if (data[i] !== 0) {
+      const index = [];
+      for (let d = shape.length - 1, rest = i; d >= 0; d--) {
+        index.unshift(rest % shape[d]);
+        rest = Math.floor(rest / shape[d]);
+      }
+      throw new Error("input '" + name + "' must be 0 outside its declared support (the 'within' mask), but " + name +
+        "[" + index.join(", ") + "] is " + data[i]);
+    }
+  }
 }`,
   decodeF32: `/** Embedded data: base64 of float32 values, little-endian. */
 function decodeF32(base64) {

@@ -3,7 +3,7 @@
 // and, in a note, at the declaration in the model.
 
 import { type Diagnostic, type Span, error } from "../diagnostics.js";
-import type { TensorMap } from "../ir/interpret.js";
+import { type TensorMap, outsideSupport, supportMessage } from "../ir/interpret.js";
 import type { Graph } from "../ir/node.js";
 import { type Dim, fitShape, formatShape } from "../ir/types.js";
 import type { TensorFile } from "./tensorFile.js";
@@ -13,7 +13,9 @@ export type FeedRole = "input" | "weight";
 /** What the model declares for one role: name, shape and where it is declared. */
 export function declaredFeeds(graph: Graph, role: FeedRole) {
   const op = role === "input" ? "input" : "param";
-  return graph.nodes.filter((n) => n.op === op).map((n) => ({ name: n.name, shape: n.type.shape, span: n.span }));
+  return graph.nodes
+    .filter((n) => n.op === op)
+    .map((n) => ({ name: n.name, shape: n.type.shape, span: n.span, support: n.op === "input" ? n.attrs.support : undefined }));
 }
 
 const KERNEL_NOTE = " [height, width, in_channels, out_channels]";
@@ -22,6 +24,7 @@ const KERNEL_NOTE = " [height, width, in_channels, out_channels]";
 interface FeedEntry {
   readonly shape: readonly number[];
   readonly values: number;
+  readonly data?: ArrayLike<number>;
   readonly at?: { readonly key: Span; readonly shape: Span };
 }
 
@@ -30,7 +33,7 @@ interface FeedEntry {
  * sizes bound to symbolic dimensions (e.g. N) so several files can be checked against each other.
  */
 export function checkFeeds(graph: Graph, role: FeedRole, file: TensorFile, symbols = new Map<string, number>()): Diagnostic[] {
-  const entries = new Map([...file.entries].map(([name, e]) => [name, { shape: e.shape, values: e.data.length, at: e.at }]));
+  const entries = new Map([...file.entries].map(([name, e]) => [name, { shape: e.shape, values: e.data.length, data: e.data, at: e.at }]));
   return checkEntries(graph, role, entries, { name: file.source.name, at: file.at }, symbols);
 }
 
@@ -44,7 +47,7 @@ export function checkTensorMap(graph: Graph, role: FeedRole, map: TensorMap, sym
     if (t.data.length !== count) {
       ds.push(error("MC5014", `tensor '${name}' has shape ${formatShape(t.shape)}, which needs ${count} values, but its data holds ${t.data.length}`));
     }
-    entries.set(name, { shape: t.shape, values: t.data.length });
+    entries.set(name, { shape: t.shape, values: t.data.length, data: t.data });
   }
   return [...ds, ...checkEntries(graph, role, entries, { name: `the ${role}s` }, symbols)];
 }
@@ -70,6 +73,9 @@ function checkEntries(
     if (problem !== undefined) {
       const layout = role === "weight" && d.shape.length === 4 && d.name.endsWith(".kernel") ? KERNEL_NOTE : "";
       ds.push(error("MC5023", `${role} '${d.name}' must have shape ${formatShape(d.shape)}${layout}, got ${formatShape(given.shape)}${problem}`, given.at?.shape, at));
+    } else if (d.support && given.data && given.data.length === d.support.length) {
+      const outside = outsideSupport(d.support, given.data);
+      if (outside !== undefined) ds.push(error("MC5025", supportMessage(d.name, given.shape, outside, given.data[outside]!), given.at?.key, at));
     }
   }
   for (const [name, entry] of entries) {

@@ -38,6 +38,7 @@ const ownedData = new WeakSet<Float32Array>();
 function ownAttrs<T>(attrs: T): T {
   const copy: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(attrs as Record<string, unknown>)) {
+    if (value === undefined) continue;
     if (value instanceof Float32Array) {
       const data = ownedData.has(value) ? value : Float32Array.from(value);
       ownedData.add(data);
@@ -54,14 +55,15 @@ export class GraphBuilder {
   private readonly nodes: AnyNode[] = [];
   private readonly byName = new Map<string, AnyNode>();
   private readonly outputs: GraphOutput[] = [];
-  private readonly reserved: Set<string>;
+  private readonly reserved: { has(name: string): boolean };
 
   /**
    * @param name the model's name.
-   * @param reserved names that fresh names must avoid (a pass reserves the names of the graph it rewrites).
+   * @param reserved names that fresh names must avoid (a pass reserves the names of the graph it rewrites): a set
+   *   or map (used as it is, not copied: the caller must not change it while building), or any list of names.
    */
-  constructor(readonly name: string, reserved: Iterable<string> = []) {
-    this.reserved = new Set(reserved);
+  constructor(readonly name: string, reserved: Iterable<string> | { has(name: string): boolean } = []) {
+    this.reserved = "has" in reserved && typeof reserved.has === "function" ? reserved : new Set(reserved as Iterable<string>);
   }
 
   /** Adds one node of any op. The typed helpers below are shorthands for this. */
@@ -98,8 +100,23 @@ export class GraphBuilder {
     return { name, type, valid: true };
   }
 
-  input(name: string, shape: readonly Dim[], opts: Omit<NodeOptions, "name"> = {}): Value {
-    return this.add("input", [], { shape: [...shape] }, { ...opts, name });
+  /** An input fed with each call; `support` (1 inside, 0 outside, row-major) declares where it may be nonzero. */
+  /**
+   * Takes over a node of another graph as it is (nodes are immutable, so graphs may share them): for a rewrite that
+   * keeps a node whose operands are unchanged. The caller vouches that each operand is a value of this builder with
+   * the type the node was built with; its type is not inferred again.
+   */
+  adopt(node: AnyNode): Value {
+    if (this.byName.has(node.name)) return this.fail("MC2001", `'${node.name}' is already bound`, { span: node.span });
+    this.nodes.push(node);
+    this.byName.set(node.name, node);
+    return { name: node.name, type: node.type, valid: true };
+  }
+
+  input(name: string, shape: readonly Dim[], opts: Omit<NodeOptions, "name"> & { readonly support?: ArrayLike<number> } = {}): Value {
+    const { support, ...rest } = opts;
+    const attrs = support === undefined ? { shape: [...shape] } : { shape: [...shape], support: Float32Array.from(support, (v) => (v === 0 ? 0 : 1)) };
+    return this.add("input", [], attrs, { ...rest, name });
   }
 
   param(name: string, shape: readonly Dim[], opts: Omit<NodeOptions, "name"> = {}): Value {

@@ -39,6 +39,22 @@ function fed(what: string, map: TensorMap, name: string, declared: readonly Dim[
   return { shape: [...t.shape], data: Float64Array.from(t.data) };
 }
 
+/** The first element of `data` that is nonzero where `support` is 0, or undefined. */
+export function outsideSupport(support: ArrayLike<number>, data: ArrayLike<number>): number | undefined {
+  for (let i = 0; i < support.length; i++) if (support[i] === 0 && data[i] !== 0) return i;
+  return undefined;
+}
+
+/** `input 'm' must be 0 outside its declared support, but m[3, 3] is 0.5`: the one wording of this error. */
+export function supportMessage(name: string, shape: readonly number[], at: number, value: number): string {
+  const index: number[] = [];
+  for (let d = shape.length - 1, rest = at; d >= 0; d--) {
+    index.unshift(rest % shape[d]!);
+    rest = Math.floor(rest / shape[d]!);
+  }
+  return `input '${name}' must be 0 outside its declared support (the 'within' mask), but ${name}[${index.join(", ")}] is ${value}`;
+}
+
 /**
  * Runs a graph in float64. `inputs` feed `input` nodes, `params` feed `param` nodes (by name).
  * Returns the outputs by output name. Throws FeedError when a feed is missing or ill-shaped.
@@ -48,7 +64,12 @@ export function interpret(graph: Graph, inputs: TensorMap, params: TensorMap = {
   const values = new Map<string, Tensor64>();
   for (const node of graph.nodes) {
     if (node.op === "input") {
-      values.set(node.name, fed("input", inputs, node.name, node.attrs.shape, symbols));
+      const t = fed("input", inputs, node.name, node.attrs.shape, symbols);
+      if (node.attrs.support) {
+        const outside = outsideSupport(node.attrs.support, t.data);
+        if (outside !== undefined) throw new FeedError(supportMessage(node.name, t.shape, outside, t.data[outside]!));
+      }
+      values.set(node.name, t);
     } else if (node.op === "param") {
       values.set(node.name, fed("weight", params, node.name, node.attrs.shape, symbols));
     }

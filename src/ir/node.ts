@@ -18,6 +18,11 @@ export interface Conv2dAttrs {
   readonly groups: number;
 }
 
+/** The activations a fused conv applies after its bias: those tfjs's fused conv2d implements (relu6 = clamp 0..6). */
+export type FusedActivation = "linear" | "relu" | "relu6" | "elu" | "leakyrelu" | "sigmoid";
+
+export const FUSED_ACTIVATIONS: readonly FusedActivation[] = ["linear", "relu", "relu6", "elu", "leakyrelu", "sigmoid"];
+
 /** Windows of max_pool and avg_pool over NHWC inputs. */
 export interface PoolAttrs {
   readonly window: readonly [number, number];
@@ -29,8 +34,12 @@ type NoAttrs = Record<string, never>;
 
 /** The attributes of every op, by op name. A new op starts here; the registry then demands its rules. */
 export interface OpAttrs {
-  /** A value fed with each call. */
-  input: { readonly shape: readonly Dim[] };
+  /**
+   * A value fed with each call. `support` (same element count, 1 inside, 0 outside) declares where it may be nonzero
+   * (`input m: f32[7, 7] within causal(7, type=A)`): a feed with a nonzero element outside is an error, and passes
+   * may treat the elements outside as structural zeros. Treat `support` as immutable.
+   */
+  input: { readonly shape: readonly Dim[]; readonly support?: Float32Array };
   /** A weight given at compile time or at load time (e.g. `y.kernel`). */
   param: { readonly shape: readonly Dim[] };
   /** A value known at compile time, row-major. Treat `data` as immutable. */
@@ -38,6 +47,12 @@ export interface OpAttrs {
   conv2d: Conv2dAttrs;
   /** conv2d(x, kernel ⊙ mask) with the mask broadcast left-aligned onto the kernel; the mask is fed at run time. */
   masked_conv2d: Conv2dAttrs;
+  /**
+   * activation(conv2d(x, kernel [⊙ mask]) + bias): a conv with its bias_add and activation fused into one op (made by
+   * fuse-bias-activation). Operands: input, kernel, bias [out], and optionally a mask fed at run time, broadcast as
+   * in masked_conv2d. `alpha` is leakyrelu's slope (0 for the other activations); elu has alpha 1.
+   */
+  fused_conv2d: Conv2dAttrs & { readonly activation: FusedActivation; readonly alpha: number };
   /** The transpose (gradient) of conv2d: kernel [kh, kw, out, in] as in TensorFlow and Keras Conv2DTranspose. */
   conv2d_transpose: { readonly strides: readonly [number, number]; readonly padding: "valid" | "same" };
   /** x [..., in] · kernel [in, out]. */

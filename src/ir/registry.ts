@@ -6,6 +6,7 @@ import type { OpDef } from "./ops/def.js";
 import { elu, gelu, leaky_relu, log_softmax, softmax } from "./ops/activation.js";
 import { conv2d, masked_conv2d } from "./ops/conv.js";
 import { conv2d_transpose } from "./ops/conv_transpose.js";
+import { fused_conv2d } from "./ops/fused.js";
 import { add, bias_add, clamp, div, mul, relu, sigmoid, sub, tanh } from "./ops/elementwise.js";
 import { batch_norm, dense } from "./ops/linear.js";
 import { avg_pool, max_pool } from "./ops/pool.js";
@@ -18,6 +19,7 @@ export const opDefs: { readonly [K in OpKind]: OpDef<K> } = {
   constant,
   conv2d,
   masked_conv2d,
+  fused_conv2d,
   conv2d_transpose,
   dense,
   add,

@@ -21,7 +21,8 @@ export interface StatementChildren {
   returnStmt: Nodes<ReturnStmtChildren>;
   assignment: Nodes<AssignmentChildren>;
 }
-export interface InputDeclChildren { name: Tokens; dtype: Tokens; dim: Nodes<DimChildren> }
+/** `input m: f32[7, 7] within causal(7, type=A)`: `support` is the mask after `within`. */
+export interface InputDeclChildren { name: Tokens; dtype: Tokens; dim: Nodes<DimChildren>; Within: Tokens; support: Nodes<ExprChildren> }
 export interface DimChildren { NumberLiteral: Tokens; Identifier: Tokens }
 export interface MaskDeclChildren { name: Tokens; expr: Nodes<ExprChildren> }
 export interface OutputDeclChildren { Identifier: Tokens }

@@ -5,7 +5,7 @@
 //   model      := 'model' NAME '{' (statement | ';')* '}'
 //   block      := 'block' NAME '(' (param (',' param)*)? ')' '{' (statement | ';')* '}'     param := NAME ('=' expr)?
 //   statement  := inputDecl | maskDecl | outputDecl | returnStmt | assignment
-//   inputDecl  := 'input' NAME ':' NAME '[' dim (',' dim)* ']'          dim := NUMBER | NAME
+//   inputDecl  := 'input' NAME ':' NAME '[' dim (',' dim)* ']' ('within' expr)?     dim := NUMBER | NAME
 //   maskDecl   := 'mask' NAME '=' expr
 //   outputDecl := 'output' NAME (',' NAME)*
 //   returnStmt := 'return' expr (',' expr)*
@@ -82,6 +82,10 @@ export class MconvParser extends CstParser {
       this.SUBRULE2(this.dim);
     });
     this.CONSUME(t.RBracket);
+    this.OPTION(() => {
+      this.CONSUME(t.Within);
+      this.SUBRULE(this.expr, { LABEL: "support" });
+    });
   });
 
   readonly dim = this.RULE("dim", () => {

@@ -18,9 +18,10 @@ export const Mask = keyword("mask");
 export const Output = keyword("output");
 export const Return = keyword("return");
 export const Repeat = keyword("repeat");
+export const Within = keyword("within");
 
 /** The reserved words; a statement starting with a name that is none of them is `name = op(...)`. */
-export const KEYWORDS = ["model", "block", "input", "mask", "output", "return", "repeat"] as const;
+export const KEYWORDS = ["model", "block", "input", "mask", "output", "return", "repeat", "within"] as const;
 
 /** Integers, decimals and scientific notation, with an optional minus: `3`, `-1.5e-3`, `.5`. */
 export const NumberLiteral = createToken({
@@ -74,6 +75,7 @@ export const allTokens: TokenType[] = [
   Output,
   Return,
   Repeat,
+  Within,
   Identifier,
   NumberLiteral,
   LCurly,

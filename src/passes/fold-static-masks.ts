@@ -21,6 +21,7 @@ export const foldStaticMasks: Pass = {
   summary: "fold masks known before the first call into their kernels; the conv becomes a plain conv2d",
   run: (graph) => {
     const known = loadTimeValues(graph);
+    if (!graph.nodes.some((n) => n.op === "masked_conv2d" && known.has(n.operands[2]!))) return graph;
     return rewriteGraph(graph, (node, r) => {
       if (node.op !== "masked_conv2d") return undefined;
       const [xName, kName, mName] = node.operands as [string, string, string];
@@ -36,9 +37,12 @@ export const foldStaticMasks: Pass = {
         masked = r.b.constant(kernel.type.shape, product.data, { hint: `${kName}.masked`, span: node.span });
       } else {
         const asKernel = maskAsKernelShape(mask.type.shape);
+        // A constant mask is reshaped here (its data is the same row-major), a load-time one by a reshape node.
         const m4 = sameShape(asKernel, mask.type.shape)
           ? mask
-          : r.b.reshape(mask, asKernel, { hint: `${mName}.as_kernel`, span: node.span });
+          : m64
+            ? r.b.constant(asKernel, Float32Array.from(m64.data), { hint: `${mName}.as_kernel`, span: node.span })
+            : r.b.reshape(mask, asKernel, { hint: `${mName}.as_kernel`, span: node.span });
         masked = r.b.mul(kernel, m4, { hint: `${kName}.masked`, span: node.span });
       }
       return r.b.conv2d(x, masked, node.attrs, { name: node.name, span: node.span });

@@ -8,6 +8,9 @@ import type { AnyNode, Graph } from "../ir/node.js";
 import type { TensorMap } from "../ir/interpret.js";
 import { neededValues } from "../ir/analysis.js";
 
+/** What the optimized graph is compiled for; some passes pay on one target only. */
+export type PipelineTarget = "tfjs" | "js";
+
 export interface PassContext {
   /** Weights known at compile time, by param name; params without an entry stay params (fed at load time). */
   readonly weights?: TensorMap;
@@ -18,6 +21,8 @@ export interface Pass {
   readonly name: string;
   /** One line for `mconv ir --help` and docs. */
   readonly summary: string;
+  /** Runs only in pipelines for these targets (pipelineFor); absent: for every target. */
+  readonly targets?: readonly PipelineTarget[];
   run(graph: Graph, ctx: PassContext): Graph;
 }
 
@@ -40,11 +45,14 @@ export type RewriteRule = (node: AnyNode, r: Rewriter) => Value | undefined;
  * unless `keepDead`, for a rewrite that is no optimization (bind-weights at -O0).
  */
 export function rewriteGraph(graph: Graph, rule: RewriteRule, options: { readonly keepDead?: boolean } = {}): Graph {
-  const old = new Map(graph.nodes.map((n) => [n.name, n]));
+  const old = new Map<string, AnyNode>();
   const uses = new Map<string, number>();
-  for (const n of graph.nodes) for (const o of n.operands) uses.set(o, (uses.get(o) ?? 0) + 1);
+  for (const n of graph.nodes) {
+    old.set(n.name, n);
+    for (const o of n.operands) uses.set(o, (uses.get(o) ?? 0) + 1);
+  }
   for (const o of graph.outputs) uses.set(o.value, (uses.get(o.value) ?? 0) + 1);
-  const b = new GraphBuilder(graph.name, old.keys());
+  const b = new GraphBuilder(graph.name, old);
   const mapped = new Map<string, Value>();
   const r: Rewriter = {
     b,
@@ -56,11 +64,18 @@ export function rewriteGraph(graph: Graph, rule: RewriteRule, options: { readonl
     },
     uses: (name) => uses.get(name) ?? 0,
   };
+  // A kept node whose operands are the same values as before is the same node: adopted, not built again.
+  const unchanged = (o: string) => {
+    const v = mapped.get(o);
+    return v !== undefined && v.name === o && v.type === old.get(o)!.type;
+  };
   for (const node of graph.nodes) {
     const replacement = rule(node, r);
     const v =
       replacement ??
-      b.add(node.op, node.operands.map(r.value), node.attrs as never, { name: node.name, span: node.span });
+      (node.operands.every(unchanged)
+        ? b.adopt(node)
+        : b.add(node.op, node.operands.map(r.value), node.attrs as never, { name: node.name, span: node.span }));
     mapped.set(node.name, v);
   }
   for (const o of graph.outputs) b.output(o.name, r.value(o.value), { span: o.span });

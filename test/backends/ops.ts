@@ -4,7 +4,7 @@
 // (softmax off the last axis, pad on several axes, concat of three, a slice at the end of its axis, ...).
 
 import type { Value } from "../../src/ir/builder.js";
-import type { AnyNode, OpAttrs, OpKind } from "../../src/ir/node.js";
+import { type AnyNode, FUSED_ACTIVATIONS, type OpAttrs, type OpKind } from "../../src/ir/node.js";
 import { printNode } from "../../src/ir/text/print.js";
 import type { Dim } from "../../src/ir/types.js";
 import { CONV_KINDS, Maker, type RandomCase, convLayer, prng } from "./random.js";
@@ -87,6 +87,20 @@ const softmaxLike = (op: "softmax" | "log_softmax"): Generator => (m, i) => {
 export const OP_CASES: { readonly [K in CaseOp]: Generator } = {
   conv2d: (m) => convLayer(m, m.image(m.int(1, 7), m.int(1, 7), m.int(1, 6)), 1, CONV_KINDS.filter((k) => k !== "fed" && k !== "constant-masked")),
   masked_conv2d: (m) => convLayer(m, m.image(m.int(1, 7), m.int(1, 7), m.int(1, 6)), 1, ["fed", "constant-masked"]),
+  // activation(conv(x, kernel [⊙ fed mask]) + bias): every activation by turns, a mask in odd cases, strides and
+  // dilations (tfjs's fused conv takes them apart) and, every fourth case, two groups (the unfused tfjs path).
+  fused_conv2d: (m, i) => {
+    const groups = i % 4 === 3 ? 2 : 1;
+    const c = m.int(1, 3) * groups;
+    const [kh, kw, o] = [m.int(1, 3), m.int(1, 3), m.int(1, 3) * groups];
+    const activation = FUSED_ACTIVATIONS[i % FUSED_ACTIVATIONS.length]!;
+    const operands = [m.image(m.int(3, 7), m.int(3, 7), c), m.operand([kh, kw, c / groups, o]), m.operand([o])];
+    if (i % 2 === 1) operands.push(m.operand([kh, kw], undefined, "input"));
+    const strides: [number, number] = [m.int(1, 2), m.int(1, 2)];
+    const dilations: [number, number] = i % 3 === 0 ? [m.int(1, 2), m.int(1, 2)] : [1, 1];
+    const attrs = { strides, dilations, padding: m.pick<"valid" | "same">(["valid", "same"]), groups, activation, alpha: activation === "leakyrelu" ? 0.2 : 0 };
+    return m.add("fused_conv2d", operands, attrs);
+  },
   conv2d_transpose: (m, i) => {
     const c = m.int(1, 4);
     const kernel = m.operand([m.int(1, 4), m.int(1, 4), m.int(1, 4), c]);

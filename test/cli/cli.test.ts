@@ -105,10 +105,10 @@ describe("mconv run", () => {
 });
 
 describe("mconv ir", () => {
-  it("shows the static mask folded away: a plain conv2d over a load-time masked kernel", async () => {
+  it("shows the static mask folded away: one conv (fused with its bias and relu) over a load-time masked kernel", async () => {
     const r = await mconv("ir", "examples/seed_static.mconv");
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout).toMatch(/%y\.conv = conv2d\(%x, %y\.kernel\.masked\)/);
+    expect(r.stdout).toMatch(/%y = fused_conv2d\(%x, %y\.kernel\.masked, %y\.bias\) \{.*activation=relu/);
     expect(r.stdout).not.toContain("masked_conv2d");
   });
 
@@ -119,18 +119,33 @@ describe("mconv ir", () => {
     expect(r.stdout).not.toContain("param");
   });
 
-  it("keeps the dynamic mask as one masked_conv2d", async () => {
+  it("keeps the dynamic mask in one conv op (fused with its bias), the mask its last operand", async () => {
     const r = await mconv("ir", "examples/seed.mconv");
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/%y\.conv = masked_conv2d\(%x, %y\.kernel, %m\)/);
+    expect(r.stdout).toMatch(/%y = fused_conv2d\(%x, %y\.kernel, %y\.bias, %m\)/);
+    const o0 = await mconv("ir", "examples/seed.mconv", "-O0");
+    expect(o0.stdout).toMatch(/%y\.conv = masked_conv2d\(%x, %y\.kernel, %m\)/);
+  });
+
+  it("runs the tfjs-only passes with --target tfjs, and lists them as such in --help", async () => {
+    const all = await mconv("ir", "examples/seed_static.mconv", "--print-ir-after=all", "--target", "tfjs");
+    expect(all.stdout).toContain("# IR after split-masked-kernels");
+    const neutral = await mconv("ir", "examples/seed_static.mconv", "--print-ir-after=split-masked-kernels");
+    expect(neutral.stderr).toBe("mconv ir: note: split-masked-kernels does not run without --target tfjs, so there is no IR after it to print\n");
+    expect((await mconv("ir", "--help")).stdout).toMatch(/split-masked-kernels +\[tfjs\] /);
   });
 
   it("prints the IR after every pass with --print-ir-after=all, and nothing is folded at -O0", async () => {
     const all = await mconv("ir", "examples/seed_static.mconv", "--print-ir-after=all");
     expect(all.stdout.match(/^# IR after [a-z-]+$/gm)).toEqual([
       "# IR after bind-weights",
+      "# IR after fold-batch-norm",
       "# IR after fold-static-masks",
+      "# IR after fold-constants",
+      "# IR after crop-masked-kernels",
       "# IR after fuse-dynamic-masks",
+      "# IR after fuse-bias-activation",
+      "# IR after cse",
       "# IR after dce",
     ]);
     const o0 = await mconv("ir", "examples/seed_static.mconv", "-O0");

@@ -7,6 +7,8 @@ import { describe, expect, test } from "vitest";
 import type { AnyNode } from "../../src/ir/node.js";
 import { opDefs } from "../../src/ir/registry.js";
 import { printGraph } from "../../src/ir/text/print.js";
+import { bindWeights } from "../../src/passes/bind-weights.js";
+import { passes } from "../../src/passes/pipeline.js";
 import { generateCase } from "./generate.js";
 import { saveRegression } from "./regression-file.js";
 import { checkGraph } from "./run.js";
@@ -49,6 +51,18 @@ describe("the generator", () => {
     for (const op of ["input", "constant", "param", "relu"]) expect(masks.map((m) => m.op)).toContain(op);
     // The builder's unfused form, conv2d over mul(kernel, reshape(mask fed at run time)), for fuse-dynamic-masks.
     expect(cases.some((c) => c.graph.nodes.some((n) => n.op === "mul" && n.name.startsWith("masked")))).toBe(true);
+  });
+});
+
+describe("the passes", () => {
+  test("each has work in some generated graph (a pass that never fires would be tested by nothing)", () => {
+    const graphs = SEEDS.slice(0, 60).map((s) => generateCase(s).graph);
+    const printed = graphs.map((g) => printGraph(g, { elideAbove: Infinity }));
+    const idle = passes
+      .filter((p) => p !== bindWeights)
+      .filter((p) => graphs.every((g, i) => printGraph(p.run(g, {}), { elideAbove: Infinity }) === printed[i]))
+      .map((p) => p.name);
+    expect(idle).toEqual([]);
   });
 });
 

@@ -132,7 +132,14 @@ export class Maker {
           v = this.b.relu(this.b.param(name, shape), { hint: `${name}.relu` });
         } else {
           this.dists.set(name, dist);
-          v = kind === "input" ? this.b.input(name, shape) : this.b.param(name, shape);
+          // Fed masks now and then declare a support (taps that are always 0): passes may then crop them.
+          if (kind === "input" && role.kind === "mask" && shape.length >= 2 && this.chance(0.5)) {
+            const support = new Float32Array(knownElements(shape)).fill(1);
+            this.killTaps(support, shape as number[]);
+            v = this.b.input(name, shape, { support });
+          } else {
+            v = kind === "input" ? this.b.input(name, shape) : this.b.param(name, shape);
+          }
         }
         this.pool.push(v);
         return v;

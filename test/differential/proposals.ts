@@ -4,6 +4,7 @@
 // transposed convs, dense after reshape, broadcasting arithmetic, shape ops, pools, normalization, activations.
 
 import type { Value } from "../../src/ir/builder.js";
+import { FUSED_ACTIVATIONS } from "../../src/ir/node.js";
 import type { Padding } from "../../src/ir/types.js";
 import { type Dim, knownElements } from "../../src/ir/types.js";
 import { broadcastShapes } from "../../src/ir/ops/elementwise.js";
@@ -62,6 +63,70 @@ function conv(form: ConvForm): Proposal {
     return m.add("conv2d", [x, product], attrs);
   };
 }
+
+/** PixelCNN's causal mask, row-major: rows above the centre, and left of it in its row (and the centre for B). */
+function causal(k: number, typeB: boolean): number[] {
+  const c = Math.floor(k / 2);
+  return Array.from({ length: k * k }, (_, t) => {
+    const [i, j] = [Math.floor(t / k), t % k];
+    return i < c || (i === c && (j < c || (j === c && typeB))) ? 1 : 0;
+  });
+}
+
+/**
+ * A causal or L-shaped masked conv over 48 fresh channels: wide enough for split-masked-kernels' cost model; the
+ * mask a constant or fed with its support declared.
+ */
+const wideCausal: Proposal = (m) => {
+  const k = m.pick([3, 5]);
+  const x = m.b.input(`w${m.pool.length}x`, [m.batch, m.int(1, 3), m.int(1, 3), 48]);
+  m.pool.push(x);
+  // An L (the top row and the left column) is sparse enough for split-masked-kernels; a causal mask is cropped.
+  const support = m.chance(0.5) ? causal(k, m.chance(0.5)) : Array.from({ length: k * k }, (_, t) => (t < k || t % k === 0 ? 1 : 0));
+  const name = `w${m.pool.length}m`;
+  const mask = m.chance(0.5) ? m.b.constant([k, k], support, { name }) : m.b.input(name, [k, k], { support });
+  m.dists.set(name, { kind: "uniform", lo: -1, hi: 1 });
+  const kernel = m.shared([k, k, 48, m.int(1, 2)], { kind: "weight", scale: 1 / Math.sqrt(k * k * 48) });
+  const attrs = { strides: pair(m, 1, 2, 0.6), dilations: [1, 1] as [number, number], padding: m.pick<Padding>(["same", "valid"]), groups: 1 };
+  return m.add("masked_conv2d", [x, kernel, mask], attrs);
+};
+
+/**
+ * A conv with its bias, often a batch norm, and an activation, as layers are written: what fold-batch-norm and
+ * fuse-bias-activation rewrite.
+ */
+const layer: Proposal = (m) => {
+  const y = conv(m.chance(0.5) ? "plain" : "masked")(m);
+  if (!y) return undefined;
+  let biased = m.add("bias_add", [y, m.source([y.type.shape[3]!], { kind: "weight", scale: 0.5 })], {});
+  if (!biased) return undefined;
+  if (m.chance(0.5)) {
+    const c = [biased.type.shape[3]!];
+    const stats = [{ kind: "weight", scale: 1.5 }, { kind: "weight", scale: 1 }, { kind: "weight", scale: 1 }, { kind: "positive" }] as const;
+    biased = m.add("batch_norm", [biased, ...stats.map((role) => m.source(c, role))], { epsilon: 0.001 });
+    if (!biased) return undefined;
+  }
+  const act = m.pick(["relu", "sigmoid", "leaky_relu", "clamp", "none"] as const);
+  if (act === "none") return biased;
+  if (act === "leaky_relu") return m.add("leaky_relu", [biased], { alpha: 0.2 });
+  if (act === "clamp") return m.add("clamp", [biased], { min: 0, max: 6 });
+  return m.add(act, [biased], {});
+};
+
+/** fused_conv2d as written in IR text: any fusable activation, a fed mask now and then. */
+const fused: Proposal = (m) => {
+  const x = m.value(image);
+  if (!x) return undefined;
+  const c = x.type.shape[3] as number;
+  const [kh, kw, out] = [m.int(1, 3), m.int(1, 3), m.int(1, 4)];
+  const kernel = m.shared([kh, kw, c, out], { kind: "weight", scale: 1 / Math.sqrt(kh * kw * c) });
+  const bias = m.source([out], { kind: "weight", scale: 0.5 });
+  const operands: Operand[] = [x, kernel, bias];
+  if (m.chance(0.4)) operands.push(m.shared([kh, kw], { kind: "mask" }));
+  const activation = m.pick(FUSED_ACTIVATIONS);
+  const attrs = { strides: pair(m, 1, 2, 0.5), dilations: pair(m, 1, 2, 0.7), padding: m.pick<Padding>(["valid", "same"]), groups: 1 };
+  return m.add("fused_conv2d", operands, { ...attrs, activation, alpha: activation === "leakyrelu" ? 0.2 : 0 });
+};
 
 const transpose: Proposal = (m) => {
   const x = m.value(image);
@@ -226,6 +291,7 @@ function softmax(op: "softmax" | "log_softmax"): Proposal {
 /** Every op at least once; convolutions, the point of mconv, more often. */
 export const PROPOSALS: readonly Proposal[] = [
   conv("plain"), conv("plain"), conv("masked"), conv("masked"), conv("masked"), conv("unfused"), conv("unfused"),
+  wideCausal, layer, layer, fused,
   transpose, dense, dense,
   binary("add"), binary("sub"), binary("mul"), binary("div"),
   reshape, reshape, concat, slice, pad, upsample, pool("max_pool"), pool("avg_pool"),

@@ -78,7 +78,12 @@ export function feedsFor(graph: Graph, dists: Dists, seed: number): TensorMap[] 
     const sizes = new Map(symbols.map((s, i) => [s, calls[Math.min(i, 1)]![call]!]));
     const out: Record<string, { shape: number[]; data: Float32Array }> = Object.create(null);
     for (const n of graph.nodes) {
-      if (n.op === "input") out[n.name] = draw(n.name, concrete(n.attrs.shape, sizes), dists.get(n.name) ?? UNIFORM, seed + 1000 * (call + 1));
+      if (n.op !== "input") continue;
+      const t = draw(n.name, concrete(n.attrs.shape, sizes), dists.get(n.name) ?? UNIFORM, seed + 1000 * (call + 1));
+      // A declared support: the feed is 0 outside it (a nonzero there is an error).
+      const support = n.attrs.support;
+      if (support) t.data.forEach((_, i) => support[i] === 0 && (t.data[i] = 0));
+      out[n.name] = t;
     }
     return out;
   });

@@ -15,7 +15,7 @@ export function randomData(r: () => number, n: number): Float32Array {
   return Float32Array.from({ length: n }, () => r() * 2 - 1);
 }
 
-/** Random tensors for every input and param of a graph; symbolic dimensions take the sizes in `symbols`. */
+/** Random tensors for every input and param of a graph (0 outside an input's declared support); symbolic dimensions take the sizes in `symbols`. */
 export function randomFeeds(graph: Graph, seed: number, symbols: Record<string, number> = {}): { inputs: TensorMap; params: TensorMap } {
   const r = rng(seed);
   const inputs: Record<string, { shape: number[]; data: Float32Array }> = {};
@@ -24,6 +24,9 @@ export function randomFeeds(graph: Graph, seed: number, symbols: Record<string, 
     if (n.op !== "input" && n.op !== "param") continue;
     const shape = n.attrs.shape.map((d) => (typeof d === "number" ? d : (symbols[d] ?? 2)));
     const t = { shape, data: randomData(r, shape.reduce((a, b) => a * b, 1)) };
+    // An input with a declared support must be fed zeros outside it (a feed that is not is an error).
+    const support = n.op === "input" ? n.attrs.support : undefined;
+    if (support) t.data.forEach((_, i) => support[i] === 0 && (t.data[i] = 0));
     (n.op === "input" ? inputs : params)[n.name] = t;
   }
   return { inputs, params };

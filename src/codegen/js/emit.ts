@@ -3,7 +3,7 @@
 
 import { type Diagnostic, type Result, failed, ok } from "../../diagnostics.js";
 import { type ModuleParts, emitValue, indent, isDiagnostic, nodeComment } from "../emitter.js";
-import { feedLines, headerLines, outputLines, symbolLines } from "../interface.js";
+import { feedLines, headerLines, needsSupportHelper, outputLines, symbolLines } from "../interface.js";
 import type { Plan } from "../lower.js";
 import { helperSource } from "../runtime.js";
 import { JsContext } from "./context.js";
@@ -13,6 +13,7 @@ import { jsEmitters } from "./ops.js";
 export function emitJs(plan: Plan): Result<ModuleParts> {
   const ctx = new JsContext(plan);
   ctx.helpers.add("feed");
+  if (needsSupportHelper(plan)) ctx.helpers.add("support");
   const diagnostics: Diagnostic[] = [];
   const loadLines: string[] = ["const dims = new Map();"];
   for (const p of plan.params) loadLines.push(...feedLines(p, p.id));

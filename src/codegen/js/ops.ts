@@ -7,6 +7,7 @@ import type { JsContext } from "./context.js";
 import { logSoftmax, softmax } from "./activation.js";
 import { emitConv2d, emitMaskedConv2d } from "./conv.js";
 import { emitConv2dTranspose } from "./conv_transpose.js";
+import { emitFusedConv2d } from "./fused.js";
 import { biasAdd, binary, clamp, elu, gelu, leakyRelu, relu, sigmoid, tanh } from "./elementwise.js";
 import { batchNorm, dense } from "./linear.js";
 import { avgPool, maxPool } from "./pool.js";
@@ -20,6 +21,7 @@ export const jsEmitters: EmitterTable<JsContext> = {
   constant: (node, value, ctx) => ({ code: [`const ${value.id} = ${ctx.constant(node.attrs.data)};`] }),
   conv2d: emitConv2d,
   masked_conv2d: emitMaskedConv2d,
+  fused_conv2d: emitFusedConv2d,
   conv2d_transpose: emitConv2dTranspose,
   dense,
   add: binary("add"),

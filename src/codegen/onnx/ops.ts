@@ -54,14 +54,15 @@ function kernelOihw(node: AnyNode, value: PlannedValue, ctx: OnnxContext): strin
   const kName = node.operands[1]!;
   const kShape = ctx.frozen.plan.value(kName).shape as number[];
   const known = ctx.frozen.constants.get(kName);
-  if (node.op !== "masked_conv2d" && known) {
+  const maskOperand = node.op === "masked_conv2d" ? node.operands[2] : node.op === "fused_conv2d" ? node.operands[3] : undefined;
+  if (maskOperand === undefined && known) {
     const [kh, kw, ci, co] = kShape;
     return ctx.b.float(`${value.id}/filter`, [co!, ci!, kh!, kw!], toOihw(known, kShape));
   }
   let k = tensor(ctx, kName);
-  if (node.op === "masked_conv2d") {
+  if (maskOperand !== undefined) {
     const shape = ctx.b.int64(`${value.id}/mask_shape`, [4], value.conv!.maskShape!);
-    const mask = ctx.b.node(`${value.id}/mask`, "Reshape", [tensor(ctx, node.operands[2]!), shape]);
+    const mask = ctx.b.node(`${value.id}/mask`, "Reshape", [tensor(ctx, maskOperand), shape]);
     k = ctx.b.node(`${value.id}/masked`, "Mul", [k, mask]);
   }
   return ctx.b.node(`${value.id}/filter`, "Transpose", [k], { perm: KERNEL_PERM });
@@ -90,6 +91,30 @@ const conv: OnnxEmitter<"conv2d" | "masked_conv2d"> = (node, value, ctx) => {
   const out = nhwc(ctx, value, y);
   if (bias) ctx.absorbed.set(bias.name, out);
   return out;
+};
+
+/** fused_conv2d: one Conv with the bias as its B input, the activation applied in NCHW before the Transpose back. */
+const fusedConv: OnnxEmitter<"fused_conv2d"> = (node, value, ctx) => {
+  const c = value.conv!;
+  const [t, b, l, r] = c.pads;
+  const inputs = [nchw(ctx, value, tensor(ctx, node.operands[0]!)), kernelOihw(node, value, ctx), tensor(ctx, node.operands[2]!)];
+  const y = ctx.b.node(`${value.id}/conv`, "Conv", inputs, {
+    kernel_shape: [...c.kernelSize],
+    strides: [...c.strides],
+    dilations: [...c.dilations],
+    pads: [t, l, b, r],
+    group: c.groups,
+  });
+  const { activation, alpha } = node.attrs;
+  const act = `${value.id}/activation`;
+  const activated =
+    activation === "linear" ? y
+    : activation === "relu" ? ctx.b.node(act, "Relu", [y])
+    : activation === "relu6" ? ctx.b.node(act, "Clip", [y, scalar(ctx, `${act}/min`, 0), scalar(ctx, `${act}/max`, 6)])
+    : activation === "elu" ? ctx.b.node(act, "Elu", [y], { alpha: { float: 1 } })
+    : activation === "leakyrelu" ? ctx.b.node(act, "LeakyRelu", [y], { alpha: { float: alpha } })
+    : ctx.b.node(act, "Sigmoid", [y]);
+  return nhwc(ctx, value, activated);
 };
 
 function binary<K extends "add" | "sub" | "mul" | "div" | "bias_add">(op: string): OnnxEmitter<K> {
@@ -134,6 +159,7 @@ export const onnxEmitters: OnnxEmitterTable = {
   },
   conv2d: conv,
   masked_conv2d: conv,
+  fused_conv2d: fusedConv,
   conv2d_transpose: (node, value, ctx) => {
     const t = value.transpose!;
     const [top, bottom, left, right] = t.pads;

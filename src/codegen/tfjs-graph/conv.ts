@@ -4,13 +4,18 @@
 // conv whose only use is a bias_add, and that one's an activation tfjs fuses, becomes one _FusedConv2D.
 
 import type { Diagnostic } from "../../diagnostics.js";
-import type { AnyNode, Node } from "../../ir/node.js";
+import type { AnyNode, FusedActivation, Node } from "../../ir/node.js";
 import type { ConvPlan, PlannedValue } from "../lower.js";
 import { type Fusion, type GraphContext, type GraphEmitter, cannotExpress, constantOf, tensor } from "./context.js";
 import { type AttrValue, attr } from "./graphdef.js";
 
 /** Activations _FusedConv2D applies after its BiasAdd, by IR op, with their fused_ops names. */
 const FUSED_ACTIVATIONS: Partial<Record<AnyNode["op"], string>> = { relu: "Relu", sigmoid: "Sigmoid", elu: "Elu", leaky_relu: "LeakyRelu" };
+
+/** fused_conv2d's activations as _FusedConv2D's fused_ops names (linear: BiasAdd alone). */
+const FUSED_OPS: Record<FusedActivation, string | undefined> = { linear: undefined, relu: "Relu", relu6: "Relu6", elu: "Elu", leakyrelu: "LeakyRelu", sigmoid: "Sigmoid" };
+
+type AnyConv = Node<"conv2d"> | Node<"masked_conv2d"> | Node<"fused_conv2d">;
 
 /** Convs that fuse with the bias_add (and activation) after them: each the sole use of the one before. */
 export function findFusions(ctx: Omit<GraphContext, "fusions">): Map<string, Fusion> {
@@ -51,15 +56,43 @@ function convAttrs(c: ConvPlan): Record<string, AttrValue> {
 }
 
 /** The filter tensor: the kernel, times the mask reshaped to [kh, kw, in or 1, out or 1] when there is one. */
-function filterOf(node: Node<"conv2d"> | Node<"masked_conv2d">, value: PlannedValue, ctx: GraphContext): string {
+function filterOf(node: AnyConv, value: PlannedValue, ctx: GraphContext): string {
   const k = tensor(ctx, node.operands[1]!);
-  if (node.op === "conv2d") return k;
+  const maskOperand = node.op === "masked_conv2d" ? node.operands[2] : node.op === "fused_conv2d" ? node.operands[3] : undefined;
+  if (maskOperand === undefined) return k;
   const shape = ctx.b.constInt(`${value.id}/mask_shape`, [4], value.conv!.maskShape!);
-  const mask = ctx.b.node(`${value.id}/mask`, "Reshape", [tensor(ctx, node.operands[2]!), shape], { T: attr.float32, Tshape: attr.int32 });
+  const mask = ctx.b.node(`${value.id}/mask`, "Reshape", [tensor(ctx, maskOperand), shape], { T: attr.float32, Tshape: attr.int32 });
   return ctx.b.node(`${value.id}/filter`, "Mul", [k, mask], { T: attr.float32 });
 }
 
-function emitConv(node: Node<"conv2d"> | Node<"masked_conv2d">, value: PlannedValue, ctx: GraphContext): string | Diagnostic {
+/**
+ * fused_conv2d: one _FusedConv2D when the conv is a plain one (groups 1); otherwise the conv's own nodes, then
+ * BiasAdd and the activation as separate nodes.
+ */
+function emitFused(node: Node<"fused_conv2d">, value: PlannedValue, ctx: GraphContext): string | Diagnostic {
+  const c = value.conv!;
+  const { activation, alpha } = node.attrs;
+  const leaky: Record<string, AttrValue> = activation === "leakyrelu" ? { leakyrelu_alpha: attr.float(alpha) } : {};
+  if (c.groups === 1 && convExpressible(c)) {
+    const op = FUSED_OPS[activation];
+    return ctx.b.node(value.id, "_FusedConv2D", [tensor(ctx, node.operands[0]!), filterOf(node, value, ctx), tensor(ctx, node.operands[2]!)], {
+      ...convAttrs(c),
+      num_args: attr.int(1),
+      fused_ops: attr.strings(["BiasAdd", ...(op ? [op] : [])]),
+      epsilon: attr.float(0),
+      ...leaky,
+    });
+  }
+  const conv = emitConv(node, { ...value, id: `${value.id}/conv` }, ctx);
+  if (typeof conv !== "string") return conv;
+  const op = FUSED_OPS[activation];
+  const biasId = op ? `${value.id}/biased` : value.id;
+  const biased = ctx.b.node(biasId, "BiasAdd", [conv, tensor(ctx, node.operands[2]!)], { T: attr.float32, data_format: attr.string("NHWC") });
+  if (!op) return biased;
+  return ctx.b.node(value.id, op, [biased], { T: attr.float32, ...(activation === "leakyrelu" ? { alpha: attr.float(alpha) } : {}) });
+}
+
+function emitConv(node: AnyConv, value: PlannedValue, ctx: GraphContext): string | Diagnostic {
   const c = value.conv!;
   if (!convExpressible(c)) {
     return cannotExpress(node, "a tfjs GraphModel", `strides [${c.strides.join(", ")}] together with dilations [${c.dilations.join(", ")}] (tfjs refuses both above 1)`);
@@ -68,7 +101,7 @@ function emitConv(node: Node<"conv2d"> | Node<"masked_conv2d">, value: PlannedVa
   const filter = filterOf(node, value, ctx);
   const [kh, kw] = c.kernelSize;
   if (c.groups === 1) {
-    const fused = ctx.fusions.get(node.name);
+    const fused = node.op === "fused_conv2d" ? undefined : ctx.fusions.get(node.name);
     if (!fused) return ctx.b.node(value.id, "Conv2D", [x, filter], convAttrs(c));
     const act = fused.activation;
     const ops = ["BiasAdd", ...(act ? [FUSED_ACTIVATIONS[act.op]!] : [])];
@@ -87,7 +120,7 @@ function emitConv(node: Node<"conv2d"> | Node<"masked_conv2d">, value: PlannedVa
   if (c.groups === c.inChannels) {
     const m = c.outChannels / c.groups;
     // The kernel [kh, kw, 1, C·M] is the depthwise filter [kh, kw, C, M] in the same row-major order.
-    const known = node.op === "conv2d" ? constantOf(ctx, node.operands[1]!) : undefined;
+    const known = node.op === "conv2d" || (node.op === "fused_conv2d" && node.operands.length === 3) ? constantOf(ctx, node.operands[1]!) : undefined;
     const depthwise = known
       ? ctx.b.constFloat(`${value.id}/depthwise_filter`, [kh, kw, c.inChannels, m], known)
       : ctx.b.node(`${value.id}/depthwise_filter`, "Reshape", [filter, ctx.b.constInt(`${value.id}/depthwise_shape`, [4], [kh, kw, c.inChannels, m])], { T: attr.float32, Tshape: attr.int32 });
@@ -104,3 +137,4 @@ function emitConv(node: Node<"conv2d"> | Node<"masked_conv2d">, value: PlannedVa
 
 export const conv2d: GraphEmitter<"conv2d"> = emitConv;
 export const maskedConv2d: GraphEmitter<"masked_conv2d"> = emitConv;
+export const fusedConv2d: GraphEmitter<"fused_conv2d"> = emitFused;

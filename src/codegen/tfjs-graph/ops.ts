@@ -6,7 +6,7 @@
 import { InternalError } from "../../diagnostics.js";
 import type { OpAttrs, OpKind } from "../../ir/node.js";
 import { type GraphContext, type GraphEmitter, type GraphEmitterTable, cannotExpress, reshapeDims, tensor } from "./context.js";
-import { conv2d, maskedConv2d } from "./conv.js";
+import { conv2d, fusedConv2d, maskedConv2d } from "./conv.js";
 import { type AttrValue, attr } from "./graphdef.js";
 
 const T = { T: attr.float32 };
@@ -56,6 +56,7 @@ export const graphEmitters: GraphEmitterTable = {
   },
   conv2d,
   masked_conv2d: maskedConv2d,
+  fused_conv2d: fusedConv2d,
   conv2d_transpose: (node, value, ctx) => {
     const t = value.transpose!;
     if (typeof t.batch !== "number") {

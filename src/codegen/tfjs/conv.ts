@@ -3,8 +3,11 @@
 // conv: groups equal to the input channels become tf.depthwiseConv2d (the kernel [kh, kw, 1, C·M] is tfjs's depthwise
 // filter [kh, kw, C, M] in the same row-major order, out channel c·M + m), other groups split, convolve and concat.
 // Kernel work that depends only on load-time values (mask product, reshape, split) is done once in load().
+// fused_conv2d is one tf.fused.conv2d (bias and activation applied by the kernel), or conv2d's steps then add and
+// activation where tf.fused.conv2d cannot (groups, strides with dilations).
 
 import type { Emitted, Emitter } from "../emitter.js";
+import { jsNumber } from "../literals.js";
 import type { ConvPlan, PlannedValue } from "../lower.js";
 import { type TfjsContext, allLoadTime, define, derived, padArg, ref, shape } from "./context.js";
 
@@ -92,4 +95,62 @@ export const conv2dTranspose: Emitter<"conv2d_transpose", TfjsContext> = (node, 
   const t = value.transpose!;
   const [x, k] = node.operands.map((o) => ref(ctx, o)) as [string, string];
   return define(value, `tf.conv2dTranspose(${x}, ${k}, ${shape(ctx, value.shape)}, [${t.strides.join(", ")}], ${padArg(t.pads)})`);
+};
+
+/** A fused conv's activation as a tfjs expression over `y`, for the path that cannot use tf.fused.conv2d. */
+function activationExpr(node: Parameters<Emitter<"fused_conv2d", TfjsContext>>[0], y: string): string {
+  const a = node.attrs;
+  switch (a.activation) {
+    case "linear":
+      return y;
+    case "relu":
+      return `tf.relu(${y})`;
+    case "relu6":
+      return `tf.relu6(${y})`;
+    case "elu":
+      return `tf.elu(${y})`;
+    case "leakyrelu":
+      return `tf.leakyRelu(${y}, ${jsNumber(a.alpha)})`;
+    case "sigmoid":
+      return `tf.sigmoid(${y})`;
+  }
+}
+
+/**
+ * activation(conv(x, kernel [⊙ mask]) + bias) as one tf.fused.conv2d; the mask product, when there is one, is made
+ * once in load() if the mask is known then, else per call. Grouped convs and strides with dilations (which
+ * tf.fused.conv2d does not take) convolve as conv2d does, then add the bias and apply the activation.
+ */
+export const fusedConv2d: Emitter<"fused_conv2d", TfjsContext> = (node, value, ctx) => {
+  const c = value.conv!;
+  const [x, k, bias, m] = node.operands.map((o) => ref(ctx, o)) as [string, string, string, string | undefined];
+  const prepare: string[] = [];
+  let kernel = k;
+  if (m !== undefined) {
+    kernel = derived(value, "kernel");
+    const maskValue = ctx.plan.value(node.operands[3]!);
+    const asKernel = maskValue.shape.length === 4 ? m : `tf.reshape(${m}, [${c.maskShape!.join(", ")}])`;
+    prepare.push(`const ${kernel} = tf.mul(${k}, ${asKernel});`);
+  }
+  const [sh, sw] = c.strides;
+  const [dh, dw] = c.dilations;
+  let ready = kernel;
+  let code: string[];
+  if (c.groups === 1 && !((sh > 1 || sw > 1) && (dh > 1 || dw > 1))) {
+    const a = node.attrs;
+    const alpha = a.activation === "leakyrelu" ? `, leakyreluAlpha: ${jsNumber(a.alpha)}` : "";
+    code = [
+      `const ${value.id} = tf.fused.conv2d({ x: ${x}, filter: ${kernel}, strides: [${sh}, ${sw}], pad: ${padArg(c.pads)}, dataFormat: "NHWC", dilations: [${dh}, ${dw}], bias: ${bias}, activation: "${a.activation}"${alpha} });`,
+    ];
+  } else {
+    const conv = { ...value, id: derived(value, "conv") };
+    const steps = convSteps(c, conv, ctx, x, kernel);
+    prepare.push(...steps.prepare);
+    ready = steps.ready;
+    code = [...steps.code, `const ${value.id} = ${activationExpr(node, `tf.add(${conv.id}, ${bias})`)};`];
+  }
+  const kernelOperands = [node.operands[1]!, ...node.operands.slice(3)];
+  if (prepare.length === 0) return { code };
+  if (!allLoadTime(ctx, kernelOperands)) return { code: [...prepare, ...code] };
+  return { setup: prepare, keep: value.stage === "run" ? [ready] : [], code, reads: [node.operands[0]!, node.operands[2]!] };
 };

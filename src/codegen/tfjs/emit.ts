@@ -5,7 +5,7 @@
 import { type Diagnostic, type Result, failed, ok } from "../../diagnostics.js";
 import { type Emitted, type ModuleParts, emitValue, indent, isDiagnostic, nodeComment } from "../emitter.js";
 import { jsIdentifier } from "../escape.js";
-import { feedLines, headerLines, outputLines, symbolLines } from "../interface.js";
+import { feedLines, headerLines, needsSupportHelper, outputLines, symbolLines } from "../interface.js";
 import type { Plan, PlannedValue } from "../lower.js";
 import { type HelperName, helperSource } from "../runtime.js";
 import type { TfjsContext } from "./context.js";
@@ -51,6 +51,7 @@ function keptValues(plan: Plan, emitted: ReadonlyMap<PlannedValue, Emitted>): st
 /** Emits the tfjs module for a plan: imports of tfjs and its wasm backend, helpers and `load`. */
 export function emitTfjs(plan: Plan): Result<ModuleParts> {
   const helpers = new Set<HelperName>(["feed"]);
+  if (needsSupportHelper(plan)) helpers.add("support");
   const fedId = (v: PlannedValue) => jsIdentifier(`d${v.id.slice(1)}`);
   const ctx: TfjsContext = { plan, helpers, fedId };
   const diagnostics: Diagnostic[] = [];

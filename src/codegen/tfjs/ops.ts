@@ -7,7 +7,7 @@ import type { Emitted, Emitter, EmitterTable } from "../emitter.js";
 import { float32Expr, jsNumber } from "../literals.js";
 import type { PlannedValue } from "../lower.js";
 import { type TfjsContext, allLoadTime, define, derived, padArg, ref, shape } from "./context.js";
-import { conv2d, conv2dTranspose, maskedConv2d } from "./conv.js";
+import { conv2d, conv2dTranspose, fusedConv2d, maskedConv2d } from "./conv.js";
 
 /** `const v3 = tf.<fn>(x, ...args)` for a one-operand op; `args` spells its attributes. */
 function call<K extends OpKind>(fn: string, args: (attrs: OpAttrs[K]) => string[] = () => []): Emitter<K, TfjsContext> {
@@ -139,6 +139,7 @@ export const tfjsEmitters: EmitterTable<TfjsContext> = {
   },
   conv2d,
   masked_conv2d: maskedConv2d,
+  fused_conv2d: fusedConv2d,
   conv2d_transpose: conv2dTranspose,
   dense,
   add: binary("add"),

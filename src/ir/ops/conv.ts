@@ -73,8 +73,8 @@ function paddingName(p: Padding): string {
   return typeof p === "string" ? p : `[${p.join(", ")}]`;
 }
 
-/** conv2d's shape rule, shared with masked_conv2d. */
-function inferConv(x: TensorType, k: TensorType, a: Conv2dAttrs): TensorType | Problem {
+/** conv2d's shape rule, shared with masked_conv2d and fused_conv2d. */
+export function inferConv(x: TensorType, k: TensorType, a: Conv2dAttrs): TensorType | Problem {
   const bad = checkConvAttrs(a);
   if (bad) return bad;
   if (x.shape.length !== 4) {

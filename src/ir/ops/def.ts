@@ -27,16 +27,18 @@ export function isProblem(x: unknown): x is Problem {
 
 /**
  * How an attribute is written in the IR text: `int` 3, `float` 0.2, `int-pair` [1,1], `ints` [0,0,1,1], `dims`
- * [N,4] (numbers or symbols), `padding` valid | same | [t,b,l,r]. `type-shape` and `data` are carried by the
- * result type and the constant literal instead.
+ * [N,4] (numbers or symbols), `padding` valid | same | [t,b,l,r], `support` an optional 0/1 literal like a constant's, `word` a bare word such as relu. `type-shape` and `data`
+ * are carried by the result type and the constant literal instead.
  */
-export type AttrKind = "int" | "float" | "int-pair" | "ints" | "padding" | "dims" | "type-shape" | "data";
+export type AttrKind = "int" | "float" | "int-pair" | "ints" | "padding" | "dims" | "support" | "word" | "type-shape" | "data";
 
 export interface OpDef<K extends OpKind> {
   /** Operand names, in order, as messages call them. */
   readonly operands: readonly string[];
   /** Takes one or more operands of the same role (concat); `operands` then names that role once. */
   readonly variadic?: boolean;
+  /** The last operands are optional: at least this many are given (fused_conv2d's mask). */
+  readonly minOperands?: number;
   readonly attrs: { readonly [A in keyof OpAttrs[K]]-?: AttrKind };
   /**
    * The result type, or why the operands and attributes do not fit. Pure; must not throw on user input.
@@ -65,8 +67,9 @@ export function stridesOf(shape: readonly number[]): number[] {
 }
 
 /** Whether an op takes `n` operands. */
-export function acceptsOperandCount(def: { readonly operands: readonly string[]; readonly variadic?: boolean }, n: number): boolean {
-  return def.variadic ? n >= 1 : n === def.operands.length;
+export function acceptsOperandCount(def: { readonly operands: readonly string[]; readonly variadic?: boolean; readonly minOperands?: number }, n: number): boolean {
+  if (def.variadic) return n >= 1;
+  return n <= def.operands.length && n >= (def.minOperands ?? def.operands.length);
 }
 
 /** An axis given as -rank..rank-1, made non-negative; undefined when out of range. */

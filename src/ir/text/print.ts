@@ -42,17 +42,17 @@ function nested(data: Float32Array, shape: readonly number[], offset = 0, axis =
   return `[${parts.join(",")}]`;
 }
 
-function formatData(node: Extract<AnyNode, { op: "constant" }>, elideAbove: number): string {
-  const data = node.attrs.data;
+/** A constant's data or an input's support: a nested literal, or `<N values, Z zero>` when longer than `elideAbove`. */
+function formatData(data: Float32Array, shape: readonly number[], elideAbove: number): string {
   if (data.length > elideAbove) {
     let zeros = 0;
     for (const v of data) if (v === 0) zeros++;
     return `<${data.length} values, ${zeros} zero>`;
   }
-  return nested(data, node.attrs.shape as number[]);
+  return nested(data, shape);
 }
 
-function formatAttr(kind: AttrKind, value: unknown): string {
+function formatAttr(kind: AttrKind, value: unknown, node: AnyNode, elideAbove: number): string {
   switch (kind) {
     case "int":
       return String(value);
@@ -64,6 +64,10 @@ function formatAttr(kind: AttrKind, value: unknown): string {
       return `[${(value as readonly (number | string)[]).join(",")}]`;
     case "padding":
       return typeof value === "string" ? value : `[${(value as readonly number[]).join(",")}]`;
+    case "word":
+      return String(value);
+    case "support":
+      return formatData(value as Float32Array, node.type.shape as number[], elideAbove);
     case "type-shape":
     case "data":
       return "";
@@ -76,10 +80,13 @@ export function printNode(node: AnyNode, options: PrintOptions = {}): string {
   const operands = node.operands.map(formatValueName).join(", ");
   let text = `${formatValueName(node.name)} = ${node.op}`;
   if (node.operands.length > 0) text += `(${operands})`;
-  if (node.op === "constant") text += ` ${formatData(node, options.elideAbove ?? 16)}`;
+  const elideAbove = options.elideAbove ?? 16;
+  if (node.op === "constant") text += ` ${formatData(node.attrs.data, node.attrs.shape as number[], elideAbove)}`;
+  const values = node.attrs as Record<string, unknown>;
+  // Optional attributes (an input's support) print only when present.
   const attrs = Object.entries(def.attrs as Record<string, AttrKind>)
-    .filter(([, kind]) => kind !== "type-shape" && kind !== "data")
-    .map(([key, kind]) => `${key}=${formatAttr(kind, (node.attrs as Record<string, unknown>)[key])}`);
+    .filter(([key, kind]) => kind !== "type-shape" && kind !== "data" && values[key] !== undefined)
+    .map(([key, kind]) => `${key}=${formatAttr(kind, values[key], node, elideAbove)}`);
   if (attrs.length > 0) text += ` {${attrs.join(", ")}}`;
   return `${text} : ${formatType(node.type)}`;
 }

@@ -197,6 +197,12 @@ class IrReader {
         }
         return this.dims();
       }
+      case "word":
+        return this.take(Ident, "a word such as relu").image;
+      case "support": {
+        if (this.peek()?.tokenType === Elided) this.fail("an elided support cannot be read back; print it with elideAbove: Infinity");
+        return Float32Array.from(this.literal().data);
+      }
       case "type-shape":
       case "data":
         return undefined;
@@ -253,7 +259,7 @@ class IrReader {
     for (const [key, kind] of Object.entries(kinds)) {
       if (kind === "type-shape") attrs[key] = type.shape;
       else if (kind === "data") attrs[key] = Float32Array.from(data ?? []);
-      else if (!(key in attrs)) this.fail(`${op} needs the attribute '${key}'`, opTok);
+      else if (!(key in attrs) && kind !== "support") this.fail(`${op} needs the attribute '${key}'`, opTok);
     }
     const last = this.tokens[this.pos - 1]!;
     const at = span(this.source, start.startOffset, last.startOffset + last.image.length);

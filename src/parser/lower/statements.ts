@@ -73,9 +73,35 @@ function input(node: Cst<InputDeclChildren>, scope: Scope, lw: Lowerer): void {
         ok = false;
       }
     }
-    const value = ok ? lw.b.input(scope.irName(nameTok.image), dims, { span: lw.at(node) }) : poison(nameTok.image);
+    const supportExpr = node.children.support?.[0];
+    const support = supportExpr && ok ? supportOf(supportExpr, dims, nameTok.image, scope, lw) : undefined;
+    if (support === REPORTED) ok = false;
+    const opts = { span: lw.at(node), ...(support && support !== REPORTED ? { support } : {}) };
+    const value = ok ? lw.b.input(scope.irName(nameTok.image), dims, opts) : poison(nameTok.image);
     return { kind: "input", value };
   });
+}
+
+/** `within <mask>`: a mask known at compile time, of the input's own (known) shape; its data is the support. */
+function supportOf(expr: Cst<ExprChildren>, dims: readonly Dim[], name: string, scope: Scope, lw: Lowerer): Float32Array | typeof REPORTED {
+  const val = evaluate(expr, scope, lw, `${scope.irName(name)}.support`);
+  const m = READERS.maskExpr(val, (d) => lw.report(d), "within");
+  if (m === REPORTED) return REPORTED;
+  const what = `the support after 'within' must be a mask of the input's shape [${dims.join(", ")}]`;
+  if (m === undefined) {
+    lw.report(error("MC2031", `${what}: a list, a mask's name or a call such as causal(3, type=A), got ${describeVal(val)}`, val.span));
+    return REPORTED;
+  }
+  if (m.sized) {
+    lw.report(error("MC2031", `${what}, but a causal mask with groups is sized by the conv it masks`, val.span));
+    return REPORTED;
+  }
+  const shape = m.data.shape;
+  if (shape.length !== dims.length || shape.some((d, i) => d !== dims[i])) {
+    lw.report(error("MC2031", `${what}, got [${shape.join(", ")}]`, val.span));
+    return REPORTED;
+  }
+  return m.data.data;
 }
 
 /** `mask m = <expr>`: a constant `m` when the mask is known now; a rule when its conv sizes it; or an alias. */

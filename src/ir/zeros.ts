@@ -1,0 +1,131 @@
+// Structural zeros: which elements of a value are 0 whatever the weights and inputs (from constant data, an input's
+// declared support, through reshape, slice and mul), and so which kernel taps (i, j) of a conv can never contribute.
+// Passes crop and split kernels by it; the js target emits no code for dead taps. Assumes finite weights: a zero
+// tap times an infinite or NaN weight is taken as zero, not NaN.
+
+import type { AnyNode, Graph } from "./node.js";
+import { maskAsKernelShape } from "./ops/conv.js";
+import { elementCount, stridesOf } from "./ops/def.js";
+import { forEachBroadcast } from "./ops/elementwise.js";
+import { isConcrete } from "./types.js";
+
+/** Per element, 1 when the value is 0 whatever the weights and inputs. */
+export type ZeroFlags = Uint8Array;
+
+function flagsOf(data: Float32Array, zeroWhen: (v: number) => boolean): ZeroFlags | undefined {
+  const z = new Uint8Array(data.length);
+  let any = false;
+  for (let i = 0; i < data.length; i++) {
+    if (zeroWhen(data[i]!)) {
+      z[i] = 1;
+      any = true;
+    }
+  }
+  return any ? z : undefined;
+}
+
+/** Zero flags of a broadcast product: an element is zero when its source is zero in either operand. */
+function productZeros(
+  out: readonly number[],
+  a: readonly number[],
+  za: ZeroFlags | undefined,
+  b: readonly number[],
+  zb: ZeroFlags | undefined,
+): ZeroFlags | undefined {
+  if (!za && !zb) return undefined;
+  const z = new Uint8Array(elementCount(out));
+  forEachBroadcast(out, a, b, (i, ia, ib) => {
+    z[i] = (za?.[ia] ?? 0) | (zb?.[ib] ?? 0);
+  });
+  return z;
+}
+
+/** The flags of `size` elements from `begin` along `axis` of a tensor of shape `shape`. */
+function sliceZeros(z: ZeroFlags, shape: readonly number[], axis: number, begin: number, size: number): ZeroFlags | undefined {
+  const outer = elementCount(shape.slice(0, axis));
+  const inner = elementCount(shape.slice(axis + 1));
+  const n = shape[axis]!;
+  const out = new Uint8Array(outer * size * inner);
+  for (let o = 0; o < outer; o++) out.set(z.subarray((o * n + begin) * inner, (o * n + begin + size) * inner), o * size * inner);
+  return out.includes(1) ? out : undefined;
+}
+
+/** The zero flags one node starts or passes on, given those of its operands. */
+export function nodeZeros(node: AnyNode, operand: (name: string) => { shape: readonly number[]; zeros?: ZeroFlags }): ZeroFlags | undefined {
+  switch (node.op) {
+    case "constant":
+      return flagsOf(node.attrs.data, (v) => v === 0);
+    case "input":
+      return node.attrs.support ? flagsOf(node.attrs.support, (v) => v === 0) : undefined;
+    case "reshape":
+      return operand(node.operands[0]!).zeros;
+    case "slice": {
+      const x = operand(node.operands[0]!);
+      return x.zeros && sliceZeros(x.zeros, x.shape, node.attrs.axis, node.attrs.begin, node.attrs.size);
+    }
+    case "mul": {
+      const a = operand(node.operands[0]!);
+      const b = operand(node.operands[1]!);
+      return productZeros(node.type.shape as number[], a.shape, a.zeros, b.shape, b.zeros);
+    }
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * The values with elements known to be zero, by node name. Constants and inputs with a declared support start such
+ * knowledge; reshape and slice keep it and mul spreads it. Everything else is taken as possibly nonzero everywhere.
+ */
+export function knownZeros(graph: Graph): Map<string, ZeroFlags> {
+  const zeros = new Map<string, ZeroFlags>();
+  const shapes = new Map<string, readonly number[]>();
+  const operand = (name: string) => ({ shape: shapes.get(name) ?? [], zeros: zeros.get(name) });
+  for (const node of graph.nodes) {
+    if (!isConcrete(node.type.shape)) continue;
+    shapes.set(node.name, node.type.shape);
+    if (node.operands.some((o) => !shapes.has(o))) continue;
+    const z = nodeZeros(node, operand);
+    if (z) zeros.set(node.name, z);
+  }
+  return zeros;
+}
+
+/** A mask as liveTaps takes it: its shape as given to masked_conv2d and its zero flags. */
+export interface MaskZeros {
+  readonly shape: readonly number[];
+  readonly zeros: ZeroFlags | undefined;
+}
+
+/**
+ * The taps (i, j) of an HWIO kernel that may be nonzero, row-major. A tap is dead when every kernel[i, j, :, o] is
+ * known zero for the out channels o in `outChannels` (all by default), in the kernel itself or in a mask broadcast
+ * onto it left-aligned (`mask.shape` as given to masked_conv2d: [kh, kw], [kh, kw, in] or [kh, kw, in, out]).
+ * The range lets a grouped conv ask about one group's out channels.
+ */
+export function liveTaps(
+  kernelShape: readonly number[],
+  kernelZeros: ZeroFlags | undefined,
+  mask?: MaskZeros,
+  outChannels?: readonly [from: number, to: number],
+): [number, number][] {
+  const [kh, kw, ci, co] = kernelShape as [number, number, number, number];
+  const [oFrom, oTo] = outChannels ?? [0, co];
+  const ms = mask ? (maskAsKernelShape(mask.shape) as number[]) : [kh, kw, 1, 1];
+  const mst = stridesOf(ms);
+  const live: [number, number][] = [];
+  for (let i = 0; i < kh; i++) {
+    for (let j = 0; j < kw; j++) {
+      let alive = false;
+      for (let c = 0; c < ci && !alive; c++) {
+        for (let o = oFrom; o < oTo && !alive; o++) {
+          const k = ((i * kw + j) * ci + c) * co + o;
+          const m = i * mst[0]! + j * mst[1]! + (ms[2] === 1 ? 0 : c * mst[2]!) + (ms[3] === 1 ? 0 : o);
+          alive = !kernelZeros?.[k] && !mask?.zeros?.[m];
+        }
+      }
+      if (alive) live.push([i, j]);
+    }
+  }
+  return live;
+}

@@ -1,0 +1,98 @@
+// fuse-bias-activation: conv2d or masked_conv2d followed by bias_add and/or an activation tfjs fuses (relu, relu6 as
+// clamp 0..6, elu with alpha 1, leaky_relu, sigmoid) becomes one fused_conv2d — tf.fused.conv2d on the tfjs target,
+// which adds the bias and applies the activation while the output is still in cache. Only when each intermediate
+// feeds nothing else; an activation without a bias gets a zero bias.
+
+import type { Value } from "../ir/builder.js";
+import type { AnyNode, FusedActivation, Graph } from "../ir/node.js";
+import type { Pass } from "./pass.js";
+import { rewriteGraph } from "./pass.js";
+
+/** The fused form of an activation node, or undefined when tfjs's fused conv has none. */
+function fusable(node: AnyNode): { activation: FusedActivation; alpha: number } | undefined {
+  switch (node.op) {
+    case "relu":
+      return { activation: "relu", alpha: 0 };
+    case "sigmoid":
+      return { activation: "sigmoid", alpha: 0 };
+    case "leaky_relu":
+      return { activation: "leakyrelu", alpha: node.attrs.alpha };
+    case "elu":
+      return node.attrs.alpha === 1 ? { activation: "elu", alpha: 0 } : undefined;
+    case "clamp":
+      return node.attrs.min === 0 && node.attrs.max === 6 ? { activation: "relu6", alpha: 0 } : undefined;
+    default:
+      return undefined;
+  }
+}
+
+/** A chain to fuse, by the name of its last node: the conv, its bias_add and its activation (either may be absent). */
+interface Chain {
+  readonly conv: string;
+  readonly bias?: string;
+  readonly activation?: string;
+}
+
+function chainsOf(graph: Graph): Map<string, Chain> {
+  const uses = new Map<string, number>();
+  const user = new Map<string, AnyNode>();
+  for (const n of graph.nodes) {
+    for (const o of n.operands) {
+      uses.set(o, (uses.get(o) ?? 0) + 1);
+      user.set(o, n);
+    }
+  }
+  for (const o of graph.outputs) uses.set(o.value, (uses.get(o.value) ?? 0) + 1);
+  /** The one node that uses `name` as its first operand, when nothing else uses it. */
+  const soleUser = (name: string) => {
+    const u = user.get(name);
+    return uses.get(name) === 1 && u?.operands[0] === name ? u : undefined;
+  };
+  const chains = new Map<string, Chain>();
+  for (const node of graph.nodes) {
+    if (node.op !== "conv2d" && node.op !== "masked_conv2d") continue;
+    let last: AnyNode = node;
+    let bias: string | undefined;
+    let activation: string | undefined;
+    const next = soleUser(node.name);
+    if (next?.op === "bias_add") {
+      bias = next.name;
+      last = next;
+    }
+    const after = soleUser(last.name);
+    if (after && fusable(after)) {
+      activation = after.name;
+      last = after;
+    }
+    if (last !== node) chains.set(last.name, { conv: node.name, bias, activation });
+  }
+  return chains;
+}
+
+export const fuseBiasActivation: Pass = {
+  name: "fuse-bias-activation",
+  summary: "fuse a conv with the bias_add and activation after it into one fused_conv2d",
+  run: (graph) => {
+    const chains = chainsOf(graph);
+    if (chains.size === 0) return graph;
+    // The conv and bias_add of a chain are built at its last node, after every operand of the chain; until then
+    // they stand for their first operand, which only the chain's own rule reads past.
+    const inner = new Set<string>();
+    for (const [last, c] of chains) for (const n of [c.conv, c.bias, c.activation]) if (n !== undefined && n !== last) inner.add(n);
+    return rewriteGraph(graph, (node, r) => {
+      if (inner.has(node.name)) return r.value(node.operands[0]!);
+      const chain = chains.get(node.name);
+      if (!chain) return undefined;
+      const conv = r.producer(chain.conv)! as Extract<AnyNode, { op: "conv2d" | "masked_conv2d" }>;
+      const [x, k, mask] = conv.operands.map((o) => r.value(o)) as [Value, Value, Value | undefined];
+      const out = k.type.shape[3] as number;
+      const bias =
+        chain.bias !== undefined
+          ? r.value(r.producer(chain.bias)!.operands[1]!)
+          : r.b.constant([out], new Float32Array(out), { hint: `${conv.name}.bias`, span: conv.span });
+      const act = chain.activation !== undefined ? fusable(r.producer(chain.activation)!)! : { activation: "linear" as const, alpha: 0 };
+      const operands = mask ? [x, k, bias, mask] : [x, k, bias];
+      return r.b.add("fused_conv2d", operands, { ...conv.attrs, ...act }, { name: node.name, span: node.span });
+    });
+  },
+};
