@@ -53,7 +53,7 @@ export function compileSource(text: string, settings: CompileSettings): Compiled
   const base = { parsed: graph0, weights, masks: kernelMasks(graph0) };
   let graph: Graph;
   try {
-    graph = optimize(graph0, { level: settings.level, weights, verify: true, after: (pass, g) => stages.push({ name: pass.name, ir: printGraph(g) }) });
+    graph = optimize(graph0, { level: settings.level, target: settings.target, weights, verify: true, after: (pass, g) => stages.push({ name: pass.name, ir: printGraph(g) }) });
   } catch (cause) {
     if (!(cause instanceof InternalError)) throw cause;
     return { ...base, diagnostics: parsed.diagnostics, stages, internalError: cause.message };

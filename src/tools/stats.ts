@@ -45,6 +45,7 @@ function kernelMask(node: AnyNode, byName: ReadonlyMap<string, AnyNode>): { live
   };
   let mask: AnyNode | undefined;
   if (node.op === "masked_conv2d") mask = constantOf(node.operands[2]);
+  else if (node.op === "fused_conv2d" && node.operands[3] !== undefined) mask = constantOf(node.operands[3]);
   else if (kernel.op === "mul") mask = constantOf(kernel.operands[1]) ?? constantOf(kernel.operands[0]);
   else if (kernel.op === "constant") mask = kernel; // weights bound and folded: its zeros are what is skipped
   if (mask?.op !== "constant") return undefined;
@@ -87,8 +88,9 @@ export function graphStats(graph: Graph): GraphStats {
       const out = perExample(n.type.shape);
       switch (n.op) {
         case "conv2d":
-        case "masked_conv2d": {
-          if (n.op === "masked_conv2d") maskedConvs++;
+        case "masked_conv2d":
+        case "fused_conv2d": {
+          if (n.op === "masked_conv2d" || (n.op === "fused_conv2d" && n.operands[3] !== undefined)) maskedConvs++;
           const kernel = byName.get(n.operands[1]!)!.type.shape;
           const [kh, kw, ci] = kernel as number[];
           const pixels = out === undefined ? undefined : out / (kernel[3] as number);
@@ -102,6 +104,8 @@ export function graphStats(graph: Graph): GraphStats {
           }
           const mac = (w: number | undefined) => (pixels === undefined || w === undefined ? undefined : 2 * pixels * w);
           add(mac(weights), mac(live));
+          // A fused conv also adds its bias and applies its activation: one operation each per output element.
+          if (n.op === "fused_conv2d") add(out === undefined ? undefined : out * (n.attrs.activation === "linear" ? 1 : 2));
           break;
         }
         case "dense": {

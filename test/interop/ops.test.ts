@@ -20,7 +20,7 @@ function graphModelRefuses(graph: Graph): boolean {
   return graph.nodes.some(
     (n) =>
       !loadTime.has(n.name) &&
-      ((n.op === "conv2d" || n.op === "masked_conv2d") && n.attrs.strides.some((s) => s > 1) && n.attrs.dilations.some((d) => d > 1)) ||
+      ((n.op === "conv2d" || n.op === "masked_conv2d" || n.op === "fused_conv2d") && n.attrs.strides.some((s) => s > 1) && n.attrs.dilations.some((d) => d > 1)) ||
       (n.op === "conv2d_transpose" && typeof n.type.shape[0] === "string"),
   );
 }

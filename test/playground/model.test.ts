@@ -70,7 +70,7 @@ describe("playground compile step", () => {
   it("gives the IR per pass and a module, or the parser's diagnostics", () => {
     const ok = compileSource(bnModel, { level: 1, weights: "random", seed: 1, target: "js" });
     expect(ok.diagnostics).toEqual([]);
-    expect(ok.stages.map((s) => s.name)).toEqual(["parsed", "bind-weights", "fold-static-masks", "fuse-dynamic-masks", "dce", "final"]);
+    expect(ok.stages.map((s) => s.name)).toEqual(["parsed", "bind-weights", "fold-batch-norm", "fold-static-masks", "fold-constants", "crop-masked-kernels", "fuse-dynamic-masks", "fuse-bias-activation", "cse", "dce", "final"]);
     expect(ok.module).toContain("export async function load(");
     const bad = compileSource("model M {\n  y = relu(x)\n  output y\n}", { level: 1, weights: "random", seed: 1, target: "js" });
     expect(bad.graph).toBeUndefined();

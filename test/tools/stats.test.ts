@@ -19,9 +19,10 @@ describe("graphStats", () => {
       opsPerCall: 2, opsAtLoad: 0, parameters: 56, constants: 9, maskedConvs: 1,
       flops: 440, liveFlops: 344, zeroedWeights: 12, zeroedTaps: 2,
     });
-    // After the passes the mask is multiplied into the kernel at load time; the same weights stay zero.
+    // After the passes the mask (reshaped at compile time) is multiplied into the kernel at load time, and the bias
+    // fused into the conv: one op per call, one at load time; the same weights stay zero, the FLOPs are the same.
     expect(graphStats(optimize(seed))).toEqual({
-      opsPerCall: 2, opsAtLoad: 2, parameters: 56, constants: 9, maskedConvs: 0,
+      opsPerCall: 1, opsAtLoad: 1, parameters: 56, constants: 9, maskedConvs: 0,
       flops: 440, liveFlops: 344, zeroedWeights: 12, zeroedTaps: 2,
     });
   });
@@ -53,8 +54,8 @@ describe("--stats and --time-passes", () => {
       [
         "=== mconv statistics: model SeedStatic ===",
         "                                 before   after",
-        "ops per call                          3       3",
-        "ops at load time                      0       2",
+        "ops per call                          3       1",
+        "ops at load time                      0       1",
         "weights (parameters)                 56      56",
         "constant values                       9       9",
         "masked convs (mask at run time)       1       0",
@@ -74,7 +75,7 @@ describe("--stats and --time-passes", () => {
     expect(r.stdout).toBe(plain.stdout);
     const names = r.stderr.split("\n").slice(1, -1).map((l) => l.split(/\s+/)[0]);
     expect(r.stderr.split("\n")[0]).toBe("=== mconv pass timing (wall clock, ms) ===");
-    expect(names).toEqual(["read", "bind-weights", "fold-static-masks", "fuse-dynamic-masks", "dce", "total"]);
+    expect(names).toEqual(["read", "bind-weights", "fold-batch-norm", "fold-static-masks", "fold-constants", "crop-masked-kernels", "fuse-dynamic-masks", "fuse-bias-activation", "cse", "dce", "total"]);
     expect(r.stderr).toMatch(/^total\s+\d+\.\d{3}$/m);
   });
 
