@@ -214,7 +214,8 @@ function threadedModel(local, threads, split, backend, start, importNode) {
       if (disposed) throw new Error("predict() after dispose()");
       const batch = batchOf(inputs, split);
       if (batch === undefined) return local.predict(inputs);
-      const want = typeof threads === "number" ? Math.min(threads, batch) : autoThreads(batch, split, backend, await availableCores(importNode));
+      const want = typeof threads === "number" ? Math.min(threads, batch)
+        : batch < 2 ? 1 : autoThreads(batch, split, backend, await availableCores(importNode));
       if (want <= 1) return local.predict(inputs);
       await ensure(want);
       if (disposed) throw new Error("predict() after dispose()");
