@@ -61,12 +61,16 @@ export function batchSplit(graph: Graph): BatchSplit | undefined {
 const product = (dims: readonly Dim[]) => dims.reduce<number>((a, d) => a * (typeof d === "number" ? d : Infinity), 1);
 
 /**
- * Multiply-adds per millisecond of one thread, by where the model runs: the work under which "auto" stays on one
- * thread. Rough figures from `npm run bench` on a 2-core machine (tfjs-node runs its own threads: never split).
+ * Multiply-adds per millisecond of one thread, by where the model runs (rough, a little optimistic, so that "auto"
+ * errs towards one thread). tfjs-node runs its own threads: never split.
  */
 const MACS_PER_MS: Readonly<Record<string, number>> = { js: 2e6, wasm: 1.2e7, cpu: 3e5 };
-/** Each thread must get at least this many milliseconds of work for "auto" to use it. */
-const MS_PER_THREAD = 8;
+/**
+ * The milliseconds of work each thread must get for "auto" to use it. Measured on a 2-core machine (3×3 conv,
+ * 28×28×16, batch 2–16, interleaved): plain JS on 2 threads ran 1.5–1.8× faster from 3 ms of work on; tfjs-wasm
+ * was still 0.85× at 3 ms (its calls cost more to hand over), so it needs more.
+ */
+const MS_PER_THREAD: Readonly<Record<string, number>> = { js: 1, wasm: 4, cpu: 4 };
 
 const HEAD = "async function load(weights, options) {";
 
@@ -98,7 +102,7 @@ export function withThreads(parts: ModuleParts, graph: Graph): ModuleParts {
   }
   const splitLiteral =
     `{ inputs: [${split.inputs.map(jsString).join(", ")}], macsPerSample: ${jsNumber(split.macsPerSample)}, ` +
-    `macsPerMs: ${JSON.stringify(MACS_PER_MS)}, msPerThread: ${MS_PER_THREAD} }`;
+    `macsPerMs: ${JSON.stringify(MACS_PER_MS)}, msPerThread: ${JSON.stringify(MS_PER_THREAD)} }`;
   const js = parts.injects.length === 0;
   const load = [
     HEAD,

@@ -96,8 +96,15 @@ function tensorEntries(map) {
 /** Rows [from, to) of a batched tensor; a copy the worker can own when \`copy\`, else a view where possible. */
 function rows(t, from, to, copy) {
   const size = t.data.length / t.shape[0];
-  const part = typeof t.data.subarray === "function" && !copy ? t.data.subarray(from * size, to * size)
-    : Float32Array.from(Array.prototype.slice.call(t.data, from * size, to * size));
+  const [a, b] = [from * size, to * size];
+  let part;
+  if (ArrayBuffer.isView(t.data)) {
+    // A typed array: a view for this thread, a float32 copy for a worker (one pass, no array of numbers between).
+    const view = t.data.subarray(a, b);
+    part = !copy ? view : view instanceof Float32Array ? view.slice() : Float32Array.from(view);
+  } else {
+    part = Float32Array.from(Array.prototype.slice.call(t.data, a, b));
+  }
   return { shape: [to - from, ...Array.from(t.shape).slice(1)], data: part };
 }
 
@@ -122,9 +129,10 @@ function batchOf(inputs, split) {
 /** The threads worth using for a batch under "auto": one unless each thread gets a few milliseconds of work. */
 function autoThreads(batch, split, backend, cores) {
   const speed = split.macsPerMs[backend];
-  if (speed === undefined || cores < 2 || batch < 2) return 1;
+  const least = split.msPerThread[backend];
+  if (speed === undefined || least === undefined || cores < 2 || batch < 2) return 1;
   const ms = (batch * split.macsPerSample) / speed;
-  return Math.max(1, Math.min(cores, batch, Math.floor(ms / split.msPerThread)));
+  return Math.max(1, Math.min(cores, batch, Math.floor(ms / least)));
 }
 
 /**

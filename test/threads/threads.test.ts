@@ -3,6 +3,7 @@
 // module files; models that cannot be split stay whole; bad thread counts and failing shards give clear errors.
 import { spawnSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
+import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { describe, expect, it } from "vitest";
@@ -164,6 +165,30 @@ describe("sharding a batch", () => {
     const auto = await predictWith(graph, "js", weights, batchOf(3), "auto");
     expectIdentical(auto, await predictWith(graph, "js", weights, batchOf(3), 1));
   });
+});
+
+it("\"auto\" shares out a batch with milliseconds of work per thread (workers seen failing to start)", async () => {
+  const graph = model(`model Big {
+  input x: f32[N, 28, 28, 16]
+  y = conv2d(x, filters=16, kernel=3, padding=same)
+  output y
+}`);
+  const weights = initWeights(graph, "random", 1);
+  const kernel = weights["y.kernel"]!;
+  // Weights a worker cannot be sent: a call that uses workers fails, one that stays here does not.
+  const unsendable = { ...weights, "y.kernel": { shape: kernel.shape, data: new Proxy(Array.from(kernel.data), {}) } };
+  const loaded = await loadCompiled(graph, "js", unsendable, { threads: "auto" });
+  if (!loaded.ok) throw new Error(formatDiagnostics(loaded.diagnostics));
+  const x = (n: number) => ({ x: { shape: [n, 28, 28, 16], data: new Float32Array(n * 28 * 28 * 16).fill(0.5) } });
+  try {
+    expect((await loaded.value.predict(x(1)))["y"]!.shape).toEqual([1, 28, 28, 16]);
+    // 28·28·16·9·16 multiply-adds a sample: 8 samples are some 14 ms of plain JS, worth 2 threads on 2 cores.
+    const big = loaded.value.predict(x(8));
+    if (availableParallelism() >= 2) await expect(big).rejects.toThrow("a worker thread could not be started");
+    else expect((await big)["y"]!.shape).toEqual([8, 28, 28, 16]);
+  } finally {
+    loaded.value.dispose?.();
+  }
 });
 
 describe("which models split", () => {
