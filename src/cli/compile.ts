@@ -27,7 +27,7 @@ export interface Model {
   dispose(): void;
 }
 /** Prepares the model; weights not embedded at compile time are given here, by name. */
-export function load(weights?: Record<string, TensorInput>, options?: { backend?: string }): Promise<Model>;
+export function load(weights?: Record<string, TensorInput>, options?: { backend?: string; threads?: number | "auto" }): Promise<Model>;
 `;
 
 export const compileCommand: Command = {

@@ -1,6 +1,8 @@
 // Code generation's public face: emit an ES module for a target, or load the same emitted code in this process for
 // a backend (what `mconv run` uses). One generator per target; the in-process path evaluates the module's code.
 
+import { createRequire } from "node:module";
+import { pathToFileURL } from "node:url";
 import { type Result, error, failed, ok } from "../diagnostics.js";
 import type { Graph } from "../ir/node.js";
 import type { TensorMap } from "../ir/interpret.js";
@@ -9,8 +11,10 @@ import { emitJs } from "./js/emit.js";
 import { planGraph } from "./lower.js";
 import { emitTfjs } from "./tfjs/emit.js";
 import { loadOnnx } from "./onnx/run.js";
+import { withThreads } from "./threads.js";
 
 export { jsComment, jsIdentifier, jsString } from "./escape.js";
+export { type BatchSplit, batchSplit } from "./threads.js";
 export { type ConvPlan, type GroupRun, type Plan, type PlannedValue, type PoolPlan, type Stage, type Tap, type TransposePlan, planGraph } from "./lower.js";
 
 export { type GraphModelFiles, type GraphModelJson, SHARD_BYTES, emitGraphModel } from "./tfjs-graph/emit.js";
@@ -31,7 +35,8 @@ export interface CompiledModel {
 export function emitParts(graph: Graph, target: Target): Result<ModuleParts> {
   const plan = planGraph(graph);
   if (!plan.ok) return failed(plan.diagnostics);
-  return target === "js" ? emitJs(plan.value) : emitTfjs(plan.value);
+  const parts = target === "js" ? emitJs(plan.value) : emitTfjs(plan.value);
+  return parts.ok ? ok(withThreads(parts.value, graph), parts.diagnostics) : parts;
 }
 
 /** The ES module source for `graph` on `target`: `export async function load(weights?, options?)`. */
@@ -40,7 +45,15 @@ export function emitModule(graph: Graph, target: Target): Result<string> {
   return parts.ok ? ok(moduleText(parts.value), parts.diagnostics) : failed(parts.diagnostics);
 }
 
-type LoadFunction = (weights?: TensorMap, options?: { backend?: string }) => Promise<CompiledModel>;
+/** How many threads a compiled model may use: a whole number, or "auto" (more only where the batch pays). */
+export type Threads = number | "auto";
+
+export interface LoadOptions {
+  /** Shards each call's batch over this many threads (worker_threads); default "auto". */
+  readonly threads?: Threads;
+}
+
+type LoadFunction = (weights?: TensorMap, options?: { backend?: string; threads?: Threads }) => Promise<CompiledModel>;
 
 const TFJS_BACKENDS: Record<Exclude<Backend, "js" | "onnx">, string> = {
   tfjs: "wasm",
@@ -54,10 +67,32 @@ function importOptional(name: string): Promise<unknown> {
   return import(name);
 }
 
-/** Evaluates a module body with its imports injected, as the module would run it. */
-function evaluate(parts: ModuleParts, injected: readonly unknown[]): LoadFunction {
-  const make = new Function(...parts.injects, functionBody(parts));
-  return make(...injected) as LoadFunction;
+/** A module a worker thread imports in place of one the body was given: by URL; `lazy` passes `() => import()`. */
+interface WorkerModule {
+  readonly name: string | null;
+  readonly url: string;
+  readonly lazy?: boolean;
+  /** tfjs: set production mode, as loadCompiled does here. */
+  readonly prod?: boolean;
+}
+
+/** The URL of an installed package as this module resolves it; the bare name when it is not installed. */
+function packageUrl(name: string): string {
+  try {
+    return pathToFileURL(createRequire(import.meta.url).resolve(name)).href;
+  } catch {
+    return name;
+  }
+}
+
+/**
+ * Evaluates a module body with its imports injected, as the module would run it. Worker threads (options.threads)
+ * get the same body and import `modules` themselves, in this order, for the injects other than threadSource.
+ */
+function evaluate(parts: ModuleParts, injected: readonly unknown[], modules: readonly WorkerModule[]): LoadFunction {
+  const body = functionBody(parts);
+  const make = new Function(...parts.injects, body);
+  return make(...injected, { importNode: importOptional, worker: { body, modules } }) as LoadFunction;
 }
 
 /**
@@ -65,14 +100,19 @@ function evaluate(parts: ModuleParts, injected: readonly unknown[]): LoadFunctio
  * `weights` for the params left in the graph. Problems (a backend that is not installed, weights that do not fit)
  * come back as diagnostics, not throws.
  */
-export async function loadCompiled(graph: Graph, backend: Backend, weights?: TensorMap): Promise<Result<CompiledModel>> {
-  if (backend === "onnx") return loadOnnx(graph, weights);
+export async function loadCompiled(
+  graph: Graph,
+  backend: Backend,
+  weights?: TensorMap,
+  options: LoadOptions = {},
+): Promise<Result<CompiledModel>> {
+  if (backend === "onnx") return loadOnnx(graph, weights, options);
   const target = backend === "js" ? "js" : "tfjs";
   const parts = emitParts(graph, target);
   if (!parts.ok) return failed(parts.diagnostics);
   let load: LoadFunction;
   if (backend === "js") {
-    load = evaluate(parts.value, []);
+    load = evaluate(parts.value, [], []);
   } else {
     const tf = await import("@tensorflow/tfjs");
     await import("@tensorflow/tfjs-backend-wasm");
@@ -92,10 +132,15 @@ export async function loadCompiled(graph: Graph, backend: Backend, weights?: Ten
         ]);
       }
     }
-    load = evaluate(parts.value, [tf, () => importOptional("@tensorflow/tfjs-node")]);
+    load = evaluate(parts.value, [tf, () => importOptional("@tensorflow/tfjs-node")], [
+      { name: "tf", url: packageUrl("@tensorflow/tfjs"), prod: true },
+      { name: null, url: packageUrl("@tensorflow/tfjs-backend-wasm") },
+      { name: "importTfjsNode", url: packageUrl("@tensorflow/tfjs-node"), lazy: true },
+    ]);
   }
   try {
-    const model = await load(weights ?? {}, backend === "js" ? {} : { backend: TFJS_BACKENDS[backend] });
+    const threads = options.threads === undefined ? {} : { threads: options.threads };
+    const model = await load(weights ?? {}, backend === "js" ? threads : { backend: TFJS_BACKENDS[backend], ...threads });
     return ok(model, parts.diagnostics);
   } catch (cause) {
     const why = cause instanceof Error ? cause.message : String(cause);

@@ -29,8 +29,12 @@ export interface OnnxModel {
   dispose(): void;
 }
 
-/** Exports `graph` to ONNX (weights bound, or given here) and opens an onnxruntime session on it. */
-export async function loadOnnx(graph: Graph, weights?: TensorMap): Promise<Result<OnnxModel>> {
+/**
+ * Exports `graph` to ONNX (weights bound, or given here) and opens an onnxruntime session on it. `threads`: a
+ * number sets onnxruntime's own intra-op threads (it parallelizes inside each op, not over the batch); "auto" or
+ * none leaves onnxruntime's default.
+ */
+export async function loadOnnx(graph: Graph, weights?: TensorMap, options: { readonly threads?: number | "auto" } = {}): Promise<Result<OnnxModel>> {
   const bytes = emitOnnx(graph, undefined, weights);
   if (!bytes.ok) return failed(bytes.diagnostics);
   let ort: OrtModule;
@@ -48,7 +52,7 @@ export async function loadOnnx(graph: Graph, weights?: TensorMap): Promise<Resul
   }
   let session: Awaited<ReturnType<OrtModule["InferenceSession"]["create"]>>;
   try {
-    session = await ort.InferenceSession.create(bytes.value);
+    session = await ort.InferenceSession.create(bytes.value, typeof options.threads === "number" ? { intraOpNumThreads: options.threads } : {});
   } catch (cause) {
     return failed([error("MC4003", `the compiled model could not be loaded: ${cause instanceof Error ? cause.message : String(cause)}`)]);
   }

@@ -47,12 +47,16 @@ function reuse(buffer, size) {
   return buffer !== null && buffer.length === size ? buffer : new Float32Array(size);
 }
 
-/**
- * Checks the weights, computes the load-time values once (packed conv kernels among them) and returns the model.
- * predict() returns fresh Float32Arrays that belong to the caller; intermediates and scratch buffers belong to
- * the model and are reused from call to call (allocated again only when a batch size changes).
- */
-export async function load(weights, options) {
+/** options.threads: a whole number ≥ 1, or "auto" (the default: more threads only where the batch pays for them). */
+function threadsOption(options) {
+  const t = options != null && options.threads !== undefined ? options.threads : "auto";
+  if (t === "auto" || (Number.isInteger(t) && t >= 1)) return t;
+  throw new Error("options.threads must be a whole number of at least 1, or \"auto\"; got " +
+    (typeof t === "string" ? JSON.stringify(t) : String(t)));
+}
+
+/** The model on this thread only. */
+async function loadOnThisThread(weights, options) {
   const dims = new Map();
   // %k = param : f32[3,3,3,2]
   const v2 = feed("weight", weights, "k", [3, 3, 3, 2], dims, true);
@@ -196,4 +200,16 @@ export async function load(weights, options) {
     },
     dispose() {},
   };
+}
+
+/**
+ * Checks the weights, computes the load-time values once (packed conv kernels among them) and returns the model.
+ * predict() returns fresh Float32Arrays that belong to the caller; intermediates and scratch buffers belong to
+ * the model and are reused from call to call (allocated again only when a batch size changes).
+ * options.threads (Node): a whole number, or "auto" (the default: more than one only where the batch pays for
+ * them) — each call's batch is shared out over worker threads, with the same outputs as on one thread.
+ */
+export async function load(weights, options) {
+  threadsOption(options);
+  return loadOnThisThread(weights, options);
 }

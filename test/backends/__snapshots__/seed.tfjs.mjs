@@ -62,8 +62,16 @@ async function useBackend(name) {
   await tf.ready();
 }
 
-/** Checks the weights, starts the backend (options.backend, default "wasm"), computes load-time values once. */
-export async function load(weights, options) {
+/** options.threads: a whole number ≥ 1, or "auto" (the default: more threads only where the batch pays for them). */
+function threadsOption(options) {
+  const t = options != null && options.threads !== undefined ? options.threads : "auto";
+  if (t === "auto" || (Number.isInteger(t) && t >= 1)) return t;
+  throw new Error("options.threads must be a whole number of at least 1, or \"auto\"; got " +
+    (typeof t === "string" ? JSON.stringify(t) : String(t)));
+}
+
+/** The model on this thread only. */
+async function loadOnThisThread(weights, options) {
   const backend = options != null && options.backend != null ? String(options.backend) : "wasm";
   const dims = new Map();
   // %k = param : f32[3,3,3,2]
@@ -120,4 +128,14 @@ export async function load(weights, options) {
       }
     },
   };
+}
+
+/**
+ * Checks the weights, starts the backend (options.backend, default "wasm"), computes load-time values once.
+ * options.threads (Node): a whole number, or "auto" (the default: more than one only where the batch pays for
+ * them) — each call's batch is shared out over worker threads, with the same outputs as on one thread.
+ */
+export async function load(weights, options) {
+  threadsOption(options);
+  return loadOnThisThread(weights, options);
 }

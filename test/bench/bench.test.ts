@@ -1,0 +1,68 @@
+// `npm run bench` in quick mode, as a user runs it: it finishes, writes results.json with every case of the suite,
+// and every variant on every backend agrees with the reference interpreter. Correctness only: no figure of speed
+// is asserted here (a shared machine makes timings noise; the bench reports them).
+import { execFileSync } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { PLACES } from "../../bench/cases.js";
+import type { BenchResults } from "../../bench/run.js";
+import { repoRoot, scratchDir } from "../support/cli.js";
+
+function bench(...args: string[]): { results: BenchResults; stdout: string } {
+  const out = join(scratchDir("bench"), "results.json");
+  const stdout = execFileSync(process.execPath, ["--import", "tsx", join(repoRoot, "bench", "main.ts"), "--quick", "--out", out, ...args], {
+    cwd: repoRoot,
+    encoding: "utf8",
+    stdio: ["ignore", "pipe", "pipe"],
+    timeout: 300_000,
+  });
+  return { results: JSON.parse(readFileSync(out, "utf8")) as BenchResults, stdout };
+}
+
+/** Every case the suite has: conv workloads in 3 variants on 5 places plus the baseline on 2; pixelcnn 2 × 5. */
+function expectedIds(): string[] {
+  const ids: string[] = [];
+  for (const w of ["7x7-A", "3x3-B-64", "3x3-7of9", "pixelcnn"]) {
+    for (const { backend, threads } of PLACES) {
+      const variants = w === "pixelcnn" ? ["dense", "static"] : ["dense", "static", "dynamic", ...(threads === 1 && backend !== "js" ? ["baseline"] : [])];
+      for (const v of variants) ids.push(`${w}/${v}/${backend}@${threads}`);
+    }
+  }
+  return ids.sort();
+}
+
+describe("npm run bench -- --quick", () => {
+  it("writes results.json with every case, each agreeing with the reference interpreter", { timeout: 300_000 }, () => {
+    const { results, stdout } = bench();
+    expect(results.version).toBe(1);
+    expect(results.quick).toBe(true);
+    expect(results.cases.map((c) => c.id).sort()).toEqual(expectedIds());
+    expect(expectedIds()).toHaveLength(3 * 17 + 10);
+    for (const c of results.cases) {
+      expect(c.maxRelError, c.id).toBeLessThanOrEqual(1e-4);
+      expect(c.agrees, c.id).toBe(true);
+      expect(c.samplesMs, c.id).toHaveLength(results.rounds);
+      expect(c.p25Ms, c.id).toBeLessThanOrEqual(c.medianMs);
+      expect(c.medianMs, c.id).toBeLessThanOrEqual(c.p75Ms);
+    }
+    expect(results.compile.map((c) => c.layers)).toEqual([10, 100]);
+    for (const c of results.compile) for (const k of ["parseMs", "passesMs", "emitMs", "totalMs", "cliMs", "maxRssMB"] as const) expect(c[k]).toBeGreaterThan(0);
+    expect(results.compileGrowth).toEqual([{ from: 10, to: 100, ratio: results.compile[1]!.totalMs / results.compile[0]!.totalMs }]);
+    // Every target is reported, measured or not; those over measured cases carry a verdict.
+    const names = results.targets.map((t) => t.name);
+    expect(names).toContain("wasm static 7×7 A vs dense");
+    expect(names).toContain("js 2 threads ≥ 0.3× tfjs-wasm 1 thread: 3x3-7of9");
+    expect(names).toContain("10,000 layers compile < 5 s");
+    expect(results.targets.find((t) => t.name === "10,000 layers compile < 5 s")!.pass).toBeNull();
+    expect(results.targets.find((t) => t.name === "wasm static 7×7 A vs dense")!.pass).toBeTypeOf("boolean");
+    expect(stdout).toContain("targets");
+    expect(stdout).not.toContain("WRONG");
+  });
+
+  it("--filter keeps only the cases named", { timeout: 120_000 }, () => {
+    const { results } = bench("--filter", "7x7-A/static/");
+    expect(results.cases.map((c) => c.id).sort()).toEqual(PLACES.map((p) => `7x7-A/static/${p.backend}@${p.threads}`).sort());
+    expect(results.compile).toEqual([]);
+  });
+});
