@@ -30,7 +30,7 @@ if (values.help) {
       "  --rounds N     timed rounds (default 10; 2 with --quick); --warmup N rounds first (default 2; 1 with --quick)",
       "  --out FILE     where to write the results (default bench/results.json)",
       "",
-      "MCONV_BENCH_WITHIN=1 declares the dynamic masks' zero pattern with `within` (needs that syntax in the language).",
+      "The dynamic masks declare their zero pattern with `within`; MCONV_BENCH_WITHIN=0 leaves it out (every tap may be live).",
       "",
     ].join("\n"),
   );

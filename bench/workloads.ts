@@ -4,8 +4,11 @@
 
 import { readFileSync } from "node:fs";
 
-/** Fed masks may declare their fixed zero pattern (`within`); off until that syntax is in the language. */
-export const WITHIN = process.env["MCONV_BENCH_WITHIN"] === "1";
+/**
+ * Fed masks declare their fixed zero pattern (`within`), as a user whose mask values change but whose pattern does
+ * not would write; MCONV_BENCH_WITHIN=0 measures them without it (every tap may be live).
+ */
+export const WITHIN = process.env["MCONV_BENCH_WITHIN"] !== "0";
 
 export type Variant = "dense" | "static" | "dynamic" | "baseline";
 
