@@ -62,7 +62,9 @@ export function values(count: number, seed: number): Float32Array {
 const firstOutput = (outputs: Record<string, { data: Float32Array }>) => Object.values(outputs)[0]!.data;
 
 async function compiled(id: string, source: Graph, weights: TensorMap, inputs: TensorMap, backend: BenchBackend, threads: 1 | 2) {
-  const loaded = await loadCompiled(optimize(source, { weights }), backend, undefined, { threads });
+  // The pipeline of the target the backend runs (as `mconv run --backend` picks it): tfjs-only passes for tfjs.
+  const target = backend === "js" ? "js" : "tfjs";
+  const loaded = await loadCompiled(optimize(source, { weights, target }), backend, undefined, { threads });
   if (!loaded.ok) throw new Error(`${id}: ${formatDiagnostics(loaded.diagnostics)}`);
   const model = loaded.value;
   return { run: async () => firstOutput(await model.predict(inputs)), dispose: () => model.dispose?.() };

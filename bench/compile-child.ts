@@ -21,7 +21,7 @@ function frontToBack(text: string) {
   const parsed = parseModel({ name: "chain.mconv", text });
   if (!parsed.ok) throw new Error("the generated model does not parse");
   const t1 = performance.now();
-  const graph = optimize(parsed.value);
+  const graph = optimize(parsed.value, { target: "js" });
   const t2 = performance.now();
   const emitted = emitModule(graph, "js");
   if (!emitted.ok) throw new Error("the generated model does not compile");
