@@ -1,8 +1,6 @@
 // Code generation's public face: emit an ES module for a target, or load the same emitted code in this process for
 // a backend (what `mconv run` uses). One generator per target; the in-process path evaluates the module's code.
 
-import { createRequire } from "node:module";
-import { pathToFileURL } from "node:url";
 import { type Result, error, failed, ok } from "../diagnostics.js";
 import type { Graph } from "../ir/node.js";
 import type { TensorMap } from "../ir/interpret.js";
@@ -76,9 +74,14 @@ interface WorkerModule {
   readonly prod?: boolean;
 }
 
-/** The URL of an installed package as this module resolves it; the bare name when it is not installed. */
-function packageUrl(name: string): string {
+/**
+ * The URL of an installed package as this module resolves it; the bare name when it is not installed or outside
+ * Node. Node's modules are imported when called (not statically), so that this file also bundles for a browser.
+ */
+async function packageUrl(name: string): Promise<string> {
   try {
+    const { createRequire } = (await importOptional("node:module")) as typeof import("node:module");
+    const { pathToFileURL } = (await importOptional("node:url")) as typeof import("node:url");
     return pathToFileURL(createRequire(import.meta.url).resolve(name)).href;
   } catch {
     return name;
@@ -133,9 +136,9 @@ export async function loadCompiled(
       }
     }
     load = evaluate(parts.value, [tf, () => importOptional("@tensorflow/tfjs-node")], [
-      { name: "tf", url: packageUrl("@tensorflow/tfjs"), prod: true },
-      { name: null, url: packageUrl("@tensorflow/tfjs-backend-wasm") },
-      { name: "importTfjsNode", url: packageUrl("@tensorflow/tfjs-node"), lazy: true },
+      { name: "tf", url: await packageUrl("@tensorflow/tfjs"), prod: true },
+      { name: null, url: await packageUrl("@tensorflow/tfjs-backend-wasm") },
+      { name: "importTfjsNode", url: await packageUrl("@tensorflow/tfjs-node"), lazy: true },
     ]);
   }
   try {

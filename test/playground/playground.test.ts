@@ -100,7 +100,8 @@ describe("the playground in Chromium", () => {
     if (!parsed.ok) throw new Error("examples/seed_static.mconv does not parse");
     const stages: [string, string][] = [["parsed", printGraph(parsed.value)]];
     const weights = makeWeights(parsed.value, "random", 1);
-    const final = optimize(parsed.value, { weights, after: (pass, g) => stages.push([pass.name, printGraph(g)]) });
+    // The page starts on tfjs (wasm): the tfjs pipeline, with its tfjs-only passes.
+    const final = optimize(parsed.value, { weights, target: "tfjs", after: (pass, g) => stages.push([pass.name, printGraph(g)]) });
     stages.push(["final", printGraph(final)]);
     const options = await page.locator("#ir-stage option").evaluateAll((os) => os.map((o) => (o as unknown as { value: string }).value));
     expect(options).toEqual(stages.map(([name]) => name));
