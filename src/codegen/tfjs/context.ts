@@ -15,7 +15,7 @@ export interface TfjsContext {
   fedId(v: PlannedValue): string;
   /** Lines load() runs after its tidy (awaiting kept tensors' data); their identifiers are visible to the calls. */
   readonly afterLoad: string[];
-  /** Load-time values those lines read: kept out of the tidy. */
+  /** Names of the load-time values those lines read: kept out of the tidy. */
   readonly keepAfterLoad: Set<string>;
 }
 

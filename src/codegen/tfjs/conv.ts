@@ -132,7 +132,7 @@ function jsMaskedKernel(ctx: TfjsContext, value: PlannedValue, kName: string, mN
     `const ${product} = new Float32Array(${kh * kw * ci * co});`,
     `const ${taps} = [${c.liveTaps.map(([i, j]) => `${i}, ${j}`).join(", ")}];`,
   );
-  ctx.keepAfterLoad.add(k.id);
+  ctx.keepAfterLoad.add(kName);
   return `const ${kernel} = tf.tensor(maskKernel(${product}, ${data}, ${ctx.fedId(fed.input)}, ${taps}, ${kw}, ${ci}, ${co}, ${fed.base}, ${si}, ${sj}, ${sc}, ${so}), [${kh}, ${kw}, ${ci}, ${co}], "float32");`;
 }
 

@@ -36,10 +36,11 @@ async function useBackend(name) {
 
 /**
  * Load-time values the calls read (operands that run-time code reads, and outputs): kept out of load()'s tidy.
- * Operands a node used only in its setup (a kernel split in load()) are not kept; the setup's products are.
+ * Operands a node used only in its setup (a kernel split in load()) are not kept; the setup's products are, and
+ * so are `alsoKept` (names of values whose data load() reads after its tidy).
  */
-function keptValues(plan: Plan, emitted: ReadonlyMap<PlannedValue, Emitted>): string[] {
-  const kept = new Set<string>();
+function keptValues(plan: Plan, emitted: ReadonlyMap<PlannedValue, Emitted>, alsoKept: ReadonlySet<string>): string[] {
+  const kept = new Set<string>(alsoKept);
   for (const [v, e] of emitted) {
     if (v.stage !== "run") continue;
     for (const o of e.reads ?? v.node.operands) if (plan.value(o).stage === "load") kept.add(o);
@@ -75,13 +76,12 @@ export function emitTfjs(plan: Plan): Result<ModuleParts> {
     else emitted.set(v, e);
   }
   if (diagnostics.length > 0) return failed(diagnostics);
-  const keep = keptValues(plan, emitted);
+  const keep = keptValues(plan, emitted, ctx.keepAfterLoad);
   const keptIds = new Set(keep);
   const keepOnce = (id: string) => {
     if (!keptIds.has(id)) keep.push(id);
     keptIds.add(id);
   };
-  for (const name of ctx.keepAfterLoad) keepOnce(name);
   const tensors = tensorsRead(plan, emitted);
   const loadLines: string[] = [];
   const runLines: string[] = [];
