@@ -108,6 +108,8 @@ export function fedMask(plan: Plan, name: string): FedMask | undefined {
  * (see fedMask): load() keeps the kernel's values and a product buffer (zero at the dead taps, which the calls never
  * write; the fed mask is checked to be 0 there when that is what makes them dead), each call fills the live taps and
  * uploads it. Undefined when the conv does not qualify: the caller then multiplies with tf ops.
+ * Reusing the buffer is safe: the tensor made of it (which tfjs-cpu may hold without copying) lives only inside the
+ * call's tidy, which runs synchronously to its end before any other call can start; each worker has its own.
  */
 function jsMaskedKernel(ctx: TfjsContext, value: PlannedValue, kName: string, mName: string, kernel: string): string | undefined {
   const c = value.conv!;
