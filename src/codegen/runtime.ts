@@ -6,7 +6,7 @@
 const BROADCAST = { broadcastAdd: "+", broadcastSub: "-", broadcastMul: "*", broadcastDiv: "/" } as const;
 
 export type BroadcastHelper = keyof typeof BROADCAST;
-export type HelperName = "feed" | "support" | "decodeF32" | "reuse" | BroadcastHelper | "erf";
+export type HelperName = "feed" | "support" | "decodeF32" | "reuse" | "maskKernel" | BroadcastHelper | "erf";
 
 /** out = a ∘ b over same-rank shapes whose axes equal out's or are 1 (then broadcast); one helper per operator. */
 function broadcastHelper(name: BroadcastHelper): string {
@@ -105,6 +105,22 @@ function decodeF32(base64) {
   reuse: `/** The buffer of the previous call when the size repeats, else a new zeroed one. */
 function reuse(buffer, size) {
   return buffer !== null && buffer.length === size ? buffer : new Float32Array(size);
+}`,
+  // A product of two float32 values is exact in a double, so storing it rounds once: the float32 product tf.mul makes.
+  maskKernel: `/**
+ * out = kernel [kh, kw, ci, co] ⊙ mask at the live taps (pairs i, j in \`taps\`), the mask read from the fed data at
+ * base + i·si + j·sj + c·sc + o·so (0 steps broadcast it); the other taps of out are left as they are (zero).
+ */
+function maskKernel(out, kernel, mask, taps, kw, ci, co, base, si, sj, sc, so) {
+  for (let t = 0; t < taps.length; t += 2) {
+    const i = taps[t];
+    const j = taps[t + 1];
+    let at = (i * kw + j) * ci * co;
+    for (let c = 0, row = base + i * si + j * sj; c < ci; c++, row += sc) {
+      for (let o = 0, from = row; o < co; o++, at++, from += so) out[at] = kernel[at] * mask[from];
+    }
+  }
+  return out;
 }`,
   broadcastAdd: broadcastHelper("broadcastAdd"),
   broadcastSub: broadcastHelper("broadcastSub"),

@@ -13,6 +13,10 @@ export interface TfjsContext {
   readonly helpers: Set<HelperName>;
   /** The identifier of the Float32Array fed for an input or param. */
   fedId(v: PlannedValue): string;
+  /** Lines load() runs after its tidy (awaiting kept tensors' data); their identifiers are visible to the calls. */
+  readonly afterLoad: string[];
+  /** Names of the load-time values those lines read: kept out of the tidy. */
+  readonly keepAfterLoad: Set<string>;
 }
 
 /** The identifier of an operand's tensor. */

@@ -36,10 +36,11 @@ async function useBackend(name) {
 
 /**
  * Load-time values the calls read (operands that run-time code reads, and outputs): kept out of load()'s tidy.
- * Operands a node used only in its setup (a kernel split in load()) are not kept; the setup's products are.
+ * Operands a node used only in its setup (a kernel split in load()) are not kept; the setup's products are, and
+ * so are `alsoKept` (names of values whose data load() reads after its tidy).
  */
-function keptValues(plan: Plan, emitted: ReadonlyMap<PlannedValue, Emitted>): string[] {
-  const kept = new Set<string>();
+function keptValues(plan: Plan, emitted: ReadonlyMap<PlannedValue, Emitted>, alsoKept: ReadonlySet<string>): string[] {
+  const kept = new Set<string>(alsoKept);
   for (const [v, e] of emitted) {
     if (v.stage !== "run") continue;
     for (const o of e.reads ?? v.node.operands) if (plan.value(o).stage === "load") kept.add(o);
@@ -48,12 +49,24 @@ function keptValues(plan: Plan, emitted: ReadonlyMap<PlannedValue, Emitted>): st
   return plan.values.filter((v) => kept.has(v.node.name)).map((v) => v.id);
 }
 
+/**
+ * The run-time values some call needs as tensors: the outputs and what those read, transitively. A fed mask the
+ * convs multiply in JS (and its slices) is left out, so no tensor is made of it.
+ */
+function tensorsRead(plan: Plan, emitted: ReadonlyMap<PlannedValue, Emitted>): Set<string> {
+  const read = new Set(plan.outputs.map((o) => o.value.node.name));
+  for (const [v, e] of [...emitted].reverse()) {
+    if (v.stage === "run" && read.has(v.node.name)) for (const o of e.reads ?? v.node.operands) read.add(o);
+  }
+  return read;
+}
+
 /** Emits the tfjs module for a plan: imports of tfjs and its wasm backend, helpers and `load`. */
 export function emitTfjs(plan: Plan): Result<ModuleParts> {
   const helpers = new Set<HelperName>(["feed"]);
   if (needsSupportHelper(plan)) helpers.add("support");
   const fedId = (v: PlannedValue) => jsIdentifier(`d${v.id.slice(1)}`);
-  const ctx: TfjsContext = { plan, helpers, fedId };
+  const ctx: TfjsContext = { plan, helpers, fedId, afterLoad: [], keepAfterLoad: new Set() };
   const diagnostics: Diagnostic[] = [];
   const emitted = new Map<PlannedValue, Emitted>();
   for (const v of plan.values) {
@@ -63,11 +76,18 @@ export function emitTfjs(plan: Plan): Result<ModuleParts> {
     else emitted.set(v, e);
   }
   if (diagnostics.length > 0) return failed(diagnostics);
-  const keep = keptValues(plan, emitted);
+  const keep = keptValues(plan, emitted, ctx.keepAfterLoad);
+  const keptIds = new Set(keep);
+  const keepOnce = (id: string) => {
+    if (!keptIds.has(id)) keep.push(id);
+    keptIds.add(id);
+  };
+  const tensors = tensorsRead(plan, emitted);
   const loadLines: string[] = [];
   const runLines: string[] = [];
   for (const [v, e] of emitted) {
-    keep.push(...(e.keep ?? []));
+    for (const id of e.keep ?? []) keepOnce(id);
+    if (v.stage === "run" && !tensors.has(v.node.name)) continue;
     if (v.stage === "load") loadLines.push(nodeComment(v.node), ...(e.setup ?? []), ...e.code);
     else {
       if (e.setup) loadLines.push(`// prepared once for ${v.id}, computed per call`, ...e.setup);
@@ -93,6 +113,7 @@ export function emitTfjs(plan: Plan): Result<ModuleParts> {
     `    return { ${keptList} };`,
     "  });",
     ...(keep.length > 0 ? [`  const { ${keptList} } = kept;`] : []),
+    ...indent(ctx.afterLoad, 1),
     "  let disposed = false;",
     "",
     "  async function predict(inputs) {",

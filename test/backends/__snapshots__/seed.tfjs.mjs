@@ -47,6 +47,22 @@ function feed(kind, map, name, declared, dims, copy) {
   return data instanceof Float32Array && !copy ? data : Float32Array.from(data);
 }
 
+/**
+ * out = kernel [kh, kw, ci, co] ⊙ mask at the live taps (pairs i, j in `taps`), the mask read from the fed data at
+ * base + i·si + j·sj + c·sc + o·so (0 steps broadcast it); the other taps of out are left as they are (zero).
+ */
+function maskKernel(out, kernel, mask, taps, kw, ci, co, base, si, sj, sc, so) {
+  for (let t = 0; t < taps.length; t += 2) {
+    const i = taps[t];
+    const j = taps[t + 1];
+    let at = (i * kw + j) * ci * co;
+    for (let c = 0, row = base + i * si + j * sj; c < ci; c++, row += sc) {
+      for (let o = 0, from = row; o < co; o++, at++, from += so) out[at] = kernel[at] * mask[from];
+    }
+  }
+  return out;
+}
+
 /** Starts a tfjs backend: "wasm" (the default), "cpu", or "tensorflow" (needs @tensorflow/tfjs-node). */
 async function useBackend(name) {
   if (name === "tensorflow" && tf.findBackendFactory(name) == null) {
@@ -87,6 +103,10 @@ async function loadOnThisThread(weights, options) {
     return { v2, v3 };
   });
   const { v2, v3 } = kept;
+  // v4: the kernel's values, multiplied by the mask fed with each call in JS at the 9 live taps of 9
+  const v4kernelData = await v2.data();
+  const v4product = new Float32Array(54);
+  const v4taps = [0, 0, 0, 1, 0, 2, 1, 0, 1, 1, 1, 2, 2, 0, 2, 1, 2, 2];
   let disposed = false;
 
   async function predict(inputs) {
@@ -100,10 +120,8 @@ async function loadOnThisThread(weights, options) {
     const results = tf.tidy(() => {
       // %x = input : f32[1,4,4,3]
       const v0 = tf.tensor(d0, [1, 4, 4, 3], "float32");
-      // %m = input : f32[3,3]
-      const v1 = tf.tensor(d1, [3, 3], "float32");
       // %y.conv = masked_conv2d(%x, %k, %m) {strides=[1,1], dilations=[1,1], padding=valid, groups=1} : f32[1,2,2,2]
-      const v4kernel = tf.mul(v2, tf.reshape(v1, [3, 3, 1, 1]));
+      const v4kernel = tf.tensor(maskKernel(v4product, v4kernelData, d1, v4taps, 3, 3, 2, 0, 3, 1, 0, 0), [3, 3, 3, 2], "float32");
       const v4 = tf.conv2d(v0, v4kernel, [1, 1], "valid", "NHWC", [1, 1]);
       // %y = bias_add(%y.conv, %b) : f32[1,2,2,2]
       const v5 = tf.add(v4, v3);
