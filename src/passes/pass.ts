@@ -46,12 +46,15 @@ export type RewriteRule = (node: AnyNode, r: Rewriter) => Value | undefined;
  */
 export function rewriteGraph(graph: Graph, rule: RewriteRule, options: { readonly keepDead?: boolean } = {}): Graph {
   const old = new Map<string, AnyNode>();
-  const uses = new Map<string, number>();
-  for (const n of graph.nodes) {
-    old.set(n.name, n);
-    for (const o of n.operands) uses.set(o, (uses.get(o) ?? 0) + 1);
-  }
-  for (const o of graph.outputs) uses.set(o.value, (uses.get(o.value) ?? 0) + 1);
+  for (const n of graph.nodes) old.set(n.name, n);
+  // Counted on first ask: most rules never ask.
+  let uses: Map<string, number> | undefined;
+  const countUses = () => {
+    const counts = new Map<string, number>();
+    for (const n of graph.nodes) for (const o of n.operands) counts.set(o, (counts.get(o) ?? 0) + 1);
+    for (const o of graph.outputs) counts.set(o.value, (counts.get(o.value) ?? 0) + 1);
+    return counts;
+  };
   const b = new GraphBuilder(graph.name, old);
   const mapped = new Map<string, Value>();
   const r: Rewriter = {
@@ -62,7 +65,7 @@ export function rewriteGraph(graph: Graph, rule: RewriteRule, options: { readonl
       if (!v) throw new InternalError(`rewrite: %${name} used before it was rebuilt`);
       return v;
     },
-    uses: (name) => uses.get(name) ?? 0,
+    uses: (name) => (uses ??= countUses()).get(name) ?? 0,
   };
   // A kept node whose operands are the same values as before is the same node: adopted, not built again.
   const unchanged = (o: string) => {
