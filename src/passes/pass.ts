@@ -7,6 +7,7 @@ import { GraphBuilder, type Value } from "../ir/builder.js";
 import type { AnyNode, Graph } from "../ir/node.js";
 import type { TensorMap } from "../ir/interpret.js";
 import { neededValues } from "../ir/analysis.js";
+import { sameShape } from "../ir/types.js";
 
 /** What the optimized graph is compiled for; some passes pay on one target only. */
 export type PipelineTarget = "tfjs" | "js";
@@ -67,10 +68,13 @@ export function rewriteGraph(graph: Graph, rule: RewriteRule, options: { readonl
     },
     uses: (name) => (uses ??= countUses()).get(name) ?? 0,
   };
-  // A kept node whose operands are the same values as before is the same node: adopted, not built again.
+  // A kept node whose operands are the same values as before (same names, equal types: a rebuilt operand's type is
+  // a new object) is the same node: adopted, not built again (its shape rule would give the same type).
   const unchanged = (o: string) => {
     const v = mapped.get(o);
-    return v !== undefined && v.name === o && v.type === old.get(o)!.type;
+    if (v === undefined || v.name !== o) return false;
+    const t = old.get(o)!.type;
+    return v.type === t || (v.type.dtype === t.dtype && sameShape(v.type.shape, t.shape));
   };
   for (const node of graph.nodes) {
     const replacement = rule(node, r);
