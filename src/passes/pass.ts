@@ -68,14 +68,11 @@ export function rewriteGraph(graph: Graph, rule: RewriteRule, options: { readonl
     },
     uses: (name) => (uses ??= countUses()).get(name) ?? 0,
   };
+  // Names whose new value is not the old node's (another name, or a type that differs); usually few.
+  const changed = new Set<string>();
   // A kept node whose operands are the same values as before (same names, equal types: a rebuilt operand's type is
   // a new object) is the same node: adopted, not built again (its shape rule would give the same type).
-  const unchanged = (o: string) => {
-    const v = mapped.get(o);
-    if (v === undefined || v.name !== o) return false;
-    const t = old.get(o)!.type;
-    return v.type === t || (v.type.dtype === t.dtype && sameShape(v.type.shape, t.shape));
-  };
+  const unchanged = (o: string) => !changed.has(o) && mapped.has(o);
   for (const node of graph.nodes) {
     const replacement = rule(node, r);
     const v =
@@ -84,6 +81,8 @@ export function rewriteGraph(graph: Graph, rule: RewriteRule, options: { readonl
         ? b.adopt(node)
         : b.add(node.op, node.operands.map(r.value), node.attrs as never, { name: node.name, span: node.span }));
     mapped.set(node.name, v);
+    const t = node.type;
+    if (v.name !== node.name || (v.type !== t && (v.type.dtype !== t.dtype || !sameShape(v.type.shape, t.shape)))) changed.add(node.name);
   }
   for (const o of graph.outputs) b.output(o.name, r.value(o.value), { span: o.span });
   const built = b.build();
