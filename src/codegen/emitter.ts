@@ -70,6 +70,26 @@ export function indent(lines: readonly string[], depth: number): string[] {
   return lines.map((l) => (l.length > 0 ? pad + l : l));
 }
 
+/**
+ * `indent(lines, depth)` joined by newlines, as one element (none for no lines), for a list of lines that is joined
+ * by newlines afterwards: a large body is joined run by run rather than copied line by line first.
+ */
+export function indentJoined(lines: readonly string[], depth: number): string[] {
+  if (lines.length === 0) return [];
+  const pad = "  ".repeat(depth);
+  const separator = `\n${pad}`;
+  const pieces: string[] = [];
+  let start = 0;
+  // Runs of non-empty lines get the padding in their separator; empty lines stay empty.
+  for (let i = 0; i <= lines.length; i++) {
+    if (i < lines.length && lines[i]!.length > 0) continue;
+    if (i > start) pieces.push(pad + lines.slice(start, i).join(separator));
+    if (i < lines.length) pieces.push("");
+    start = i + 1;
+  }
+  return [pieces.join("\n")];
+}
+
 /** The node's IR line as a comment: model names reach the code only this way (escaped by jsComment). */
 export function nodeComment(node: AnyNode): string {
   return jsComment(printNode(node));

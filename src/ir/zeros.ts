@@ -50,6 +50,9 @@ function sliceZeros(z: ZeroFlags, shape: readonly number[], axis: number, begin:
   return out.includes(1) ? out : undefined;
 }
 
+/** The ops nodeZeros knows anything about: every other op's value is taken as possibly nonzero everywhere. */
+const ZERO_OPS: ReadonlySet<AnyNode["op"]> = new Set<AnyNode["op"]>(["constant", "input", "reshape", "slice", "mul"]);
+
 /** The zero flags one node starts or passes on, given those of its operands. */
 export function nodeZeros(node: AnyNode, operand: (name: string) => { shape: readonly number[]; zeros?: ZeroFlags }): ZeroFlags | undefined {
   switch (node.op) {
@@ -84,7 +87,7 @@ export function knownZeros(graph: Graph): Map<string, ZeroFlags> {
   for (const node of graph.nodes) {
     if (!isConcrete(node.type.shape)) continue;
     shapes.set(node.name, node.type.shape);
-    if (node.operands.some((o) => !shapes.has(o))) continue;
+    if (!ZERO_OPS.has(node.op) || node.operands.some((o) => !shapes.has(o))) continue;
     const z = nodeZeros(node, operand);
     if (z) zeros.set(node.name, z);
   }

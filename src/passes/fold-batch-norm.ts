@@ -18,12 +18,13 @@ interface Fold {
 }
 
 function foldsOf(graph: Graph): Map<string, Fold> {
+  const folds = new Map<string, Fold>();
+  if (!graph.nodes.some((n) => n.op === "batch_norm")) return folds;
   const known = loadTimeValues(graph);
   const byName = new Map(graph.nodes.map((n) => [n.name, n]));
   const uses = new Map<string, number>();
   for (const n of graph.nodes) for (const o of n.operands) uses.set(o, (uses.get(o) ?? 0) + 1);
   for (const o of graph.outputs) uses.set(o.value, (uses.get(o.value) ?? 0) + 1);
-  const folds = new Map<string, Fold>();
   for (const node of graph.nodes) {
     if (node.op !== "batch_norm" || !node.operands.slice(1).every((o) => known.has(o))) continue;
     let conv = node.operands[0]!;

@@ -26,9 +26,9 @@ export const fuseDynamicMasks: Pass = {
   name: "fuse-dynamic-masks",
   summary: "turn conv2d over kernel ⊙ (a mask fed at run time) into one masked_conv2d",
   run: (graph) => {
-    const known = loadTimeValues(graph);
     const byName = new Map(graph.nodes.map((n) => [n.name, n]));
     if (!graph.nodes.some((n) => n.op === "conv2d" && byName.get(n.operands[1]!)?.op === "mul")) return graph;
+    const known = loadTimeValues(graph);
     return rewriteGraph(graph, (node, r) => {
       if (node.op !== "conv2d") return undefined;
       const [xName, kName] = node.operands as [string, string];

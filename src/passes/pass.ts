@@ -7,6 +7,7 @@ import { GraphBuilder, type Value } from "../ir/builder.js";
 import type { AnyNode, Graph } from "../ir/node.js";
 import type { TensorMap } from "../ir/interpret.js";
 import { neededValues } from "../ir/analysis.js";
+import { sameShape } from "../ir/types.js";
 
 /** What the optimized graph is compiled for; some passes pay on one target only. */
 export type PipelineTarget = "tfjs" | "js";
@@ -46,12 +47,15 @@ export type RewriteRule = (node: AnyNode, r: Rewriter) => Value | undefined;
  */
 export function rewriteGraph(graph: Graph, rule: RewriteRule, options: { readonly keepDead?: boolean } = {}): Graph {
   const old = new Map<string, AnyNode>();
-  const uses = new Map<string, number>();
-  for (const n of graph.nodes) {
-    old.set(n.name, n);
-    for (const o of n.operands) uses.set(o, (uses.get(o) ?? 0) + 1);
-  }
-  for (const o of graph.outputs) uses.set(o.value, (uses.get(o.value) ?? 0) + 1);
+  for (const n of graph.nodes) old.set(n.name, n);
+  // Counted on first ask: most rules never ask.
+  let uses: Map<string, number> | undefined;
+  const countUses = () => {
+    const counts = new Map<string, number>();
+    for (const n of graph.nodes) for (const o of n.operands) counts.set(o, (counts.get(o) ?? 0) + 1);
+    for (const o of graph.outputs) counts.set(o.value, (counts.get(o.value) ?? 0) + 1);
+    return counts;
+  };
   const b = new GraphBuilder(graph.name, old);
   const mapped = new Map<string, Value>();
   const r: Rewriter = {
@@ -62,13 +66,13 @@ export function rewriteGraph(graph: Graph, rule: RewriteRule, options: { readonl
       if (!v) throw new InternalError(`rewrite: %${name} used before it was rebuilt`);
       return v;
     },
-    uses: (name) => uses.get(name) ?? 0,
+    uses: (name) => (uses ??= countUses()).get(name) ?? 0,
   };
-  // A kept node whose operands are the same values as before is the same node: adopted, not built again.
-  const unchanged = (o: string) => {
-    const v = mapped.get(o);
-    return v !== undefined && v.name === o && v.type === old.get(o)!.type;
-  };
+  // Names whose new value is not the old node's (another name, or a type that differs); usually few.
+  const changed = new Set<string>();
+  // A kept node whose operands are the same values as before (same names, equal types: a rebuilt operand's type is
+  // a new object) is the same node: adopted, not built again (its shape rule would give the same type).
+  const unchanged = (o: string) => !changed.has(o) && mapped.has(o);
   for (const node of graph.nodes) {
     const replacement = rule(node, r);
     const v =
@@ -77,6 +81,8 @@ export function rewriteGraph(graph: Graph, rule: RewriteRule, options: { readonl
         ? b.adopt(node)
         : b.add(node.op, node.operands.map(r.value), node.attrs as never, { name: node.name, span: node.span }));
     mapped.set(node.name, v);
+    const t = node.type;
+    if (v.name !== node.name || (v.type !== t && (v.type.dtype !== t.dtype || !sameShape(v.type.shape, t.shape)))) changed.add(node.name);
   }
   for (const o of graph.outputs) b.output(o.name, r.value(o.value), { span: o.span });
   const built = b.build();

@@ -2,7 +2,7 @@
 // the weights and computes every load-time value once; predict() feeds the inputs and runs the run-time values.
 
 import { type Diagnostic, type Result, failed, ok } from "../../diagnostics.js";
-import { type ModuleParts, emitValue, indent, isDiagnostic, nodeComment } from "../emitter.js";
+import { type ModuleParts, emitValue, indentJoined, isDiagnostic, nodeComment } from "../emitter.js";
 import { feedLines, headerLines, needsSupportHelper, outputLines, symbolLines } from "../interface.js";
 import type { Plan } from "../lower.js";
 import { helperSource } from "../runtime.js";
@@ -43,11 +43,11 @@ export function emitJs(plan: Plan): Result<ModuleParts> {
 
   const load = [
     "async function load(weights, options) {",
-    ...indent(loadLines, 1),
+    ...indentJoined(loadLines, 1),
     "",
     "  /** One call. Synchronous from start to end: the reused buffers are never shared by two calls at once. */",
     "  function run(inputs) {",
-    ...indent(runLines, 2),
+    ...indentJoined(runLines, 2),
     "  }",
     "",
     "  return {",

@@ -3,7 +3,7 @@
 // tidy, reads its outputs with data() and disposes them, so no tensor outlives a call.
 
 import { type Diagnostic, type Result, failed, ok } from "../../diagnostics.js";
-import { type Emitted, type ModuleParts, emitValue, indent, isDiagnostic, nodeComment } from "../emitter.js";
+import { type Emitted, type ModuleParts, emitValue, indent, indentJoined, isDiagnostic, nodeComment } from "../emitter.js";
 import { jsIdentifier } from "../escape.js";
 import { feedLines, headerLines, needsSupportHelper, outputLines, symbolLines } from "../interface.js";
 import type { Plan, PlannedValue } from "../lower.js";
@@ -109,7 +109,7 @@ export function emitTfjs(plan: Plan): Result<ModuleParts> {
     ...indent(plan.params.flatMap((p) => feedLines(p, fedId(p))), 1),
     "  await useBackend(backend);",
     "  const kept = tf.tidy(() => {",
-    ...indent(loadLines, 2),
+    ...indentJoined(loadLines, 2),
     `    return { ${keptList} };`,
     "  });",
     ...(keep.length > 0 ? [`  const { ${keptList} } = kept;`] : []),
@@ -123,7 +123,7 @@ export function emitTfjs(plan: Plan): Result<ModuleParts> {
     ...indent(symbolLines(plan), 2),
     "    if (tf.getBackend() !== backend) await tf.setBackend(backend);",
     "    const results = tf.tidy(() => {",
-    ...indent(runLines, 3),
+    ...indentJoined(runLines, 3),
     `      return [${results.join(", ")}];`,
     "    });",
     "    try {",
