@@ -12,8 +12,8 @@ export class JsContext {
   readonly helpers = new Set<HelperName>();
   /** Declarations made for the node being emitted; the generator places them in load() before its setup. */
   private decls: string[] = [];
-  /** The loop nests of conv kernel functions already generated, by what they depend on (conv.ts): convs alike share them. */
-  readonly convLoops = new Map<string, readonly string[]>();
+  /** The conv kernel functions already declared, by what their loops depend on (conv.ts): convs alike share one. */
+  readonly convLoops = new Map<string, string>();
 
   constructor(readonly plan: Plan) {}
 

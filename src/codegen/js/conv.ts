@@ -226,28 +226,31 @@ export function convCode(value: PlannedValue, ctx: JsContext, operands: ConvOper
   ];
   // Pixel blocks outermost, all channel blocks of one pixel block in turn (measured: as fast as running each channel
   // block over a whole image, and faster for the 7×7 first layer).
-  // The loops depend on the conv's geometry, live taps, bias and activation only: convs alike share their text.
+  // The loops depend on the conv's geometry, live taps, bias and activation only: convs alike share one function
+  // (declared in load() with the first of them; function declarations hoist, so later convs call it by name).
   const loopKey = JSON.stringify([c.inSize, c.inChannels, c.outChannels, c.groups, c.kernelSize, c.outSize, c.pads, c.strides, c.dilations, c.liveTaps, c.groupRuns, activation, bias !== undefined]);
-  let pixelLoop = ctx.convLoops.get(loopKey);
-  if (pixelLoop === undefined) {
-    pixelLoop = nested(`for (let n = 0; n < batch; n++) {`, nested(`for (let oy = 0; oy < ${oh}; oy++) {`, rowLines((p) => channelLines(k, (blk) => blockLines(k, p, blk))))).map((l) => `  ${l}`);
-    ctx.convLoops.set(loopKey, pixelLoop);
+  const shared = ctx.convLoops.get(loopKey);
+  if (shared === undefined) {
+    const pixelLoop = nested(`for (let n = 0; n < batch; n++) {`, nested(`for (let oy = 0; oy < ${oh}; oy++) {`, rowLines((p) => channelLines(k, (blk) => blockLines(k, p, blk))))).map((l) => `  ${l}`);
+    ctx.convLoops.set(loopKey, fn);
+    ctx.declare([
+      `/** y = ${bias ? `${activation.kind}(conv + bias)` : activation.kind === "linear" ? "conv" : `${activation.kind}(conv)`} for ${y}: xp the padded input in double, kp the packed weights, batch images. */`,
+      `function ${fn}(y, xp, kp, ${bias ? "bias, " : ""}batch) {`,
+      `  // ${c.liveTaps.length} of ${kh * kw} taps live (structurally zero taps have no code); blocks of ${count(pixels, "pixel")} × ${BLOCK} out channels`,
+      ...(c.groups > 1 ? [`  // ${c.groups} groups, each ${count(layout.kin, "input channel")} to ${count(layout.per, "output channel")}`] : []),
+      ...pixelLoop,
+      "}",
+    ]);
   }
-  ctx.declare([
-    `/** y = ${bias ? `${activation.kind}(conv + bias)` : activation.kind === "linear" ? "conv" : `${activation.kind}(conv)`} for ${y}: xp the padded input in double, kp the packed weights, batch images. */`,
-    `function ${fn}(y, xp, kp, ${bias ? "bias, " : ""}batch) {`,
-    `  // ${c.liveTaps.length} of ${kh * kw} taps live (structurally zero taps have no code); blocks of ${count(pixels, "pixel")} × ${BLOCK} out channels`,
-    ...(c.groups > 1 ? [`  // ${c.groups} groups, each ${count(layout.kin, "input channel")} to ${count(layout.per, "output channel")}`] : []),
-    ...pixelLoop,
-    "}",
-  ]);
+  const call = shared ?? fn;
   const { tables, lines: packing } = packLines(c, layout, packed, kernel, mask);
   ctx.declare(tables);
   const code = [
     `const ${y} = ${ctx.alloc(value)};`,
     ...(xpad.ensure ? [xpad.ensure] : []),
     ...padLines(c, x, xpad.id, n),
-    `${fn}(${y}, ${xpad.id}, ${packed}, ${bias ? `${bias}, ` : ""}${n});`,
+    ...(shared === undefined ? [] : [`// the loops of ${call}, a conv of the same shape`]),
+    `${call}(${y}, ${xpad.id}, ${packed}, ${bias ? `${bias}, ` : ""}${n});`,
   ];
   // A kernel (and mask) known at load time is packed once in load(); a fed one on every call.
   const staticWeights = [operands.kernel, ...(operands.mask ? [operands.mask] : [])].every((o) => ctx.plan.value(o).stage === "load");
