@@ -8,6 +8,7 @@ import { type CompileResult, growth, measureCompile } from "./compile.js";
 import { measure } from "./measure.js";
 import { type TargetResult, evaluateTargets } from "./targets.js";
 import { WITHIN, workloads } from "./workloads.js";
+import { maxRelativeError } from "../test/support/random.js";
 
 export interface BenchOptions {
   readonly root: string;
@@ -55,14 +56,6 @@ export interface BenchResults {
 /** Agreement with the float64 reference: relative to the output's scale, as the backend tests measure it. */
 export const TOLERANCE = 1e-4;
 
-export function maxRelativeError(actual: ArrayLike<number>, expected: ArrayLike<number>): number {
-  if (actual.length !== expected.length) return Infinity;
-  let scale = 1;
-  for (let i = 0; i < expected.length; i++) scale = Math.max(scale, Math.abs(expected[i]!));
-  let worst = 0;
-  for (let i = 0; i < expected.length; i++) worst = Math.max(worst, Math.abs(actual[i]! - expected[i]!) / scale);
-  return Number.isNaN(worst) ? Infinity : worst;
-}
 
 export async function runBench(options: BenchOptions): Promise<BenchResults> {
   const log = options.log ?? (() => {});

@@ -57,3 +57,27 @@ export function reshapeDims(node: AnyNode, shape: readonly (number | string)[]):
 export function cannotExpress(node: AnyNode, format: string, why: string): Diagnostic {
   return error("MC4011", `${format} cannot express ${node.op} %${node.name}: ${why}`, node.span);
 }
+
+/**
+ * Spells every computed value with `emit` (an exporter's table entry), recording each name it gives in `tensors`.
+ * What depends on a value the format refused is skipped: its error would only repeat the first. The refusals'
+ * diagnostics come back (none when everything was spelled).
+ */
+export function spellEach(computed: readonly PlannedValue[], tensors: Map<string, string>, emit: (v: PlannedValue) => string | Diagnostic): Diagnostic[] {
+  const diagnostics: Diagnostic[] = [];
+  const refused = new Set<string>();
+  for (const v of computed) {
+    if (v.node.op === "input") continue;
+    if (v.node.operands.some((o) => refused.has(o))) {
+      refused.add(v.node.name);
+      continue;
+    }
+    const made = emit(v);
+    if (typeof made === "string") tensors.set(v.node.name, made);
+    else {
+      diagnostics.push(made);
+      refused.add(v.node.name);
+    }
+  }
+  return diagnostics;
+}

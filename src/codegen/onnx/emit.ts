@@ -5,7 +5,7 @@
 import { type Diagnostic, type Result, failed, ok } from "../../diagnostics.js";
 import type { TensorMap } from "../../ir/interpret.js";
 import type { AnyNode, Graph, Node, OpKind } from "../../ir/node.js";
-import { freezeGraph } from "../frozen.js";
+import { freezeGraph, spellEach } from "../frozen.js";
 import { OPSET, OnnxGraphBuilder, onnx, valueInfo } from "./model.js";
 import { type OnnxContext, type OnnxEmitter, onnxEmitters, tensor } from "./ops.js";
 
@@ -35,23 +35,7 @@ export function emitOnnx(graph: Graph, version = "0.1.0", weights?: TensorMap): 
   const outputNames = plan.outputs.map((o, i) => b.claimExact(o.name) ?? b.claimExact(`output_${i}`)!);
   const ctx: OnnxContext = { b, frozen: frozen.value, tensors: new Map(), absorbed: new Map(), biasOf: biasFusions(frozen.value) };
   plan.inputs.forEach((v, i) => ctx.tensors.set(v.node.name, inputNames[i]!));
-  const diagnostics: Diagnostic[] = [];
-  // Values that could not be spelled; what depends on them is skipped (its error would only repeat the first).
-  const refused = new Set<string>();
-  for (const v of computed) {
-    if (v.node.op === "input") continue;
-    if (v.node.operands.some((o) => refused.has(o))) {
-      refused.add(v.node.name);
-      continue;
-    }
-    const emit = onnxEmitters[v.node.op] as OnnxEmitter<OpKind>;
-    const made = emit(v.node as Node<OpKind>, v, ctx);
-    if (typeof made === "string") ctx.tensors.set(v.node.name, made);
-    else {
-      diagnostics.push(made);
-      refused.add(v.node.name);
-    }
-  }
+  const diagnostics = spellEach(computed, ctx.tensors, (v) => (onnxEmitters[v.node.op] as OnnxEmitter<OpKind>)(v.node as Node<OpKind>, v, ctx));
   if (diagnostics.length > 0) return failed(diagnostics);
   plan.outputs.forEach((o, i) => b.node(outputNames[i]!, "Identity", [tensor(ctx, o.value.node.name)], {}, true));
   const model = onnx.ModelProto.create({

@@ -5,7 +5,7 @@
 import { type Diagnostic, type Result, failed, ok } from "../../diagnostics.js";
 import type { TensorMap } from "../../ir/interpret.js";
 import type { Graph, Node, OpKind } from "../../ir/node.js";
-import { freezeGraph } from "../frozen.js";
+import { freezeGraph, spellEach } from "../frozen.js";
 import { type GraphContext, type GraphEmitter, tensor } from "./context.js";
 import { findFusions } from "./conv.js";
 import { GraphDefBuilder, type WeightEntry, attr } from "./graphdef.js";
@@ -83,23 +83,7 @@ export function emitGraphModel(graph: Graph, version = "0.1.0", weights?: Tensor
     ctx.tensors.set(v.node.name, b.node(inputNames[i]!, "Placeholder", [], { dtype: attr.float32, shape: attr.shape(v.shape) }, true));
     signature.inputs[v.node.name] = info(inputNames[i]!, v.shape);
   });
-  const diagnostics: Diagnostic[] = [];
-  // Values that could not be spelled; what depends on them is skipped (its error would only repeat the first).
-  const refused = new Set<string>();
-  for (const v of computed) {
-    if (v.node.op === "input") continue;
-    if (v.node.operands.some((o) => refused.has(o))) {
-      refused.add(v.node.name);
-      continue;
-    }
-    const emit = graphEmitters[v.node.op] as GraphEmitter<OpKind>;
-    const made = emit(v.node as Node<OpKind>, v, ctx);
-    if (typeof made === "string") ctx.tensors.set(v.node.name, made);
-    else {
-      diagnostics.push(made);
-      refused.add(v.node.name);
-    }
-  }
+  const diagnostics = spellEach(computed, ctx.tensors, (v) => (graphEmitters[v.node.op] as GraphEmitter<OpKind>)(v.node as Node<OpKind>, v, ctx));
   if (diagnostics.length > 0) return failed(diagnostics);
   plan.outputs.forEach((o, i) => {
     b.node(outputNames[i]!, "Identity", [tensor(ctx, o.value.node.name)], { T: attr.float32 }, true);
