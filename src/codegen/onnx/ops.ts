@@ -76,35 +76,30 @@ function nhwc(ctx: OnnxContext, value: PlannedValue, y: string): string {
   return ctx.b.node(value.id, "Transpose", [y], { perm: TO_NHWC });
 }
 
-const conv: OnnxEmitter<"conv2d" | "masked_conv2d"> = (node, value, ctx) => {
+/** The NCHW Conv node of a conv's input, kernel (times its mask) and optional bias B, named `<id>/conv`. */
+function convNode(node: AnyNode, value: PlannedValue, ctx: OnnxContext, bias: string | undefined): string {
   const c = value.conv!;
   const [t, b, l, r] = c.pads;
-  const bias = ctx.biasOf.get(node.name);
-  const inputs = [nchw(ctx, value, tensor(ctx, node.operands[0]!)), kernelOihw(node, value, ctx), ...(bias ? [tensor(ctx, bias.operands[1]!)] : [])];
-  const y = ctx.b.node(`${value.id}/conv`, "Conv", inputs, {
+  const inputs = [nchw(ctx, value, tensor(ctx, node.operands[0]!)), kernelOihw(node, value, ctx), ...(bias ? [bias] : [])];
+  return ctx.b.node(`${value.id}/conv`, "Conv", inputs, {
     kernel_shape: [...c.kernelSize],
     strides: [...c.strides],
     dilations: [...c.dilations],
     pads: [t, l, b, r],
     group: c.groups,
   });
-  const out = nhwc(ctx, value, y);
+}
+
+const conv: OnnxEmitter<"conv2d" | "masked_conv2d"> = (node, value, ctx) => {
+  const bias = ctx.biasOf.get(node.name);
+  const out = nhwc(ctx, value, convNode(node, value, ctx, bias && tensor(ctx, bias.operands[1]!)));
   if (bias) ctx.absorbed.set(bias.name, out);
   return out;
 };
 
 /** fused_conv2d: one Conv with the bias as its B input, the activation applied in NCHW before the Transpose back. */
 const fusedConv: OnnxEmitter<"fused_conv2d"> = (node, value, ctx) => {
-  const c = value.conv!;
-  const [t, b, l, r] = c.pads;
-  const inputs = [nchw(ctx, value, tensor(ctx, node.operands[0]!)), kernelOihw(node, value, ctx), tensor(ctx, node.operands[2]!)];
-  const y = ctx.b.node(`${value.id}/conv`, "Conv", inputs, {
-    kernel_shape: [...c.kernelSize],
-    strides: [...c.strides],
-    dilations: [...c.dilations],
-    pads: [t, l, b, r],
-    group: c.groups,
-  });
+  const y = convNode(node, value, ctx, tensor(ctx, node.operands[2]!));
   const { activation, alpha } = node.attrs;
   const act = `${value.id}/activation`;
   const activated =

@@ -65,6 +65,17 @@ function filterOf(node: AnyConv, value: PlannedValue, ctx: GraphContext): string
   return ctx.b.node(`${value.id}/filter`, "Mul", [k, mask], { T: attr.float32 });
 }
 
+/** One _FusedConv2D: the conv, BiasAdd, then `activation` (a fused_ops name, none for linear; `alpha` for LeakyRelu). */
+function fusedConvNode(ctx: GraphContext, c: ConvPlan, id: string, inputs: [string, string, string], activation: string | undefined, alpha: number): string {
+  return ctx.b.node(id, "_FusedConv2D", inputs, {
+    ...convAttrs(c),
+    num_args: attr.int(1),
+    fused_ops: attr.strings(["BiasAdd", ...(activation ? [activation] : [])]),
+    epsilon: attr.float(0),
+    ...(activation === "LeakyRelu" ? { leakyrelu_alpha: attr.float(alpha) } : {}),
+  });
+}
+
 /**
  * fused_conv2d: one _FusedConv2D when the conv is a plain one (groups 1); otherwise the conv's own nodes, then
  * BiasAdd and the activation as separate nodes.
@@ -72,16 +83,8 @@ function filterOf(node: AnyConv, value: PlannedValue, ctx: GraphContext): string
 function emitFused(node: Node<"fused_conv2d">, value: PlannedValue, ctx: GraphContext): string | Diagnostic {
   const c = value.conv!;
   const { activation, alpha } = node.attrs;
-  const leaky: Record<string, AttrValue> = activation === "leakyrelu" ? { leakyrelu_alpha: attr.float(alpha) } : {};
   if (c.groups === 1 && convExpressible(c)) {
-    const op = FUSED_OPS[activation];
-    return ctx.b.node(value.id, "_FusedConv2D", [tensor(ctx, node.operands[0]!), filterOf(node, value, ctx), tensor(ctx, node.operands[2]!)], {
-      ...convAttrs(c),
-      num_args: attr.int(1),
-      fused_ops: attr.strings(["BiasAdd", ...(op ? [op] : [])]),
-      epsilon: attr.float(0),
-      ...leaky,
-    });
+    return fusedConvNode(ctx, c, value.id, [tensor(ctx, node.operands[0]!), filterOf(node, value, ctx), tensor(ctx, node.operands[2]!)], FUSED_OPS[activation], alpha);
   }
   const conv = emitConv(node, { ...value, id: `${value.id}/conv` }, ctx);
   if (typeof conv !== "string") return conv;
@@ -104,15 +107,8 @@ function emitConv(node: AnyConv, value: PlannedValue, ctx: GraphContext): string
     const fused = node.op === "fused_conv2d" ? undefined : ctx.fusions.get(node.name);
     if (!fused) return ctx.b.node(value.id, "Conv2D", [x, filter], convAttrs(c));
     const act = fused.activation;
-    const ops = ["BiasAdd", ...(act ? [FUSED_ACTIVATIONS[act.op]!] : [])];
-    const alpha: Record<string, AttrValue> = act?.op === "leaky_relu" ? { leakyrelu_alpha: attr.float(act.attrs.alpha) } : {};
-    const out = ctx.b.node(value.id, "_FusedConv2D", [x, filter, tensor(ctx, fused.bias)], {
-      ...convAttrs(c),
-      num_args: attr.int(1),
-      fused_ops: attr.strings(ops),
-      epsilon: attr.float(0),
-      ...alpha,
-    });
+    const alpha = act?.op === "leaky_relu" ? act.attrs.alpha : 0;
+    const out = fusedConvNode(ctx, c, value.id, [x, filter, tensor(ctx, fused.bias)], act ? FUSED_ACTIVATIONS[act.op]! : undefined, alpha);
     ctx.absorbed.set(fused.biasAdd, out);
     if (act) ctx.absorbed.set(act.name, out);
     return out;
