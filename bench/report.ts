@@ -1,6 +1,8 @@
 // The tables `npm run bench` prints: per workload and place, the median ms of each variant with its spread
-// (interquartile range as ± % of the median) and the ratios the targets speak of; then compile times; then targets.
+// (interquartile range as ± % of the median) and the ratios the targets speak of (paired round by round, as the
+// targets take them); then compile times; then targets.
 
+import { pairedRatio } from "./measure.js";
 import type { BenchResults, CaseResult } from "./run.js";
 
 const VARIANTS = ["dense", "static", "dynamic", "baseline"] as const;
@@ -22,7 +24,7 @@ function table(header: string[], rows: string[][]): string {
 export function formatResults(r: BenchResults): string {
   const out: string[] = [
     `mconv bench — ${r.date}, Node ${r.node}, ${r.machine.cpus} cores (${r.machine.model})${r.quick ? ", QUICK (sizes reduced)" : ""}`,
-    `median ms per call (± half the interquartile range), ${r.warmup} warm-up + ${r.rounds} rounds interleaved; dynamic masks ${r.within ? "with" : "without"} \`within\``,
+    `median ms per call (± half the interquartile range), ${r.warmup} warm-up + ${r.rounds} rounds interleaved, ratios paired by round; dynamic masks ${r.within ? "with" : "without"} \`within\``,
     "",
   ];
   for (const w of r.workloads) {
@@ -31,8 +33,11 @@ export function formatResults(r: BenchResults): string {
     const places = [...new Set(mine.map((c) => `${c.backend}@${c.threads}`))];
     const rows = places.map((p) => {
       const get = (v: string) => mine.find((c) => c.variant === v && `${c.backend}@${c.threads}` === p);
-      const ms = (v: string) => get(v)?.medianMs;
-      return [p, ...VARIANTS.map((v) => cell(get(v))), fixed(ms("dense")! / ms("static")!), fixed(ms("dynamic")! / ms("static")!), fixed(ms("dynamic")! / ms("baseline")!)];
+      const ratio = (a: string, b: string) => {
+        const [ca, cb] = [get(a), get(b)];
+        return ca === undefined || cb === undefined ? undefined : pairedRatio(ca.samplesMs, cb.samplesMs);
+      };
+      return [p, ...VARIANTS.map((v) => cell(get(v))), fixed(ratio("dense", "static")), fixed(ratio("dynamic", "static")), fixed(ratio("dynamic", "baseline"))];
     });
     out.push(`${w.name}: ${w.title}`, table(["place", ...VARIANTS, "dense/static", "dynamic/static", "dynamic/baseline"], rows), "");
   }

@@ -5,7 +5,7 @@
 import { availableParallelism, cpus } from "node:os";
 import { type Case, casesOf } from "./cases.js";
 import { type CompileResult, growth, measureCompile } from "./compile.js";
-import { measure } from "./measure.js";
+import { measure, pairedRatio } from "./measure.js";
 import { type TargetResult, evaluateTargets } from "./targets.js";
 import { WITHIN, workloads } from "./workloads.js";
 import { maxRelativeError } from "../test/support/random.js";
@@ -60,7 +60,7 @@ export const TOLERANCE = 1e-4;
 export async function runBench(options: BenchOptions): Promise<BenchResults> {
   const log = options.log ?? (() => {});
   const keep = (id: string) => options.filter.length === 0 || options.filter.some((f) => id.includes(f));
-  const rounds = options.rounds ?? (options.quick ? 2 : 10);
+  const rounds = options.rounds ?? (options.quick ? 2 : 15);
   const warmup = options.warmup ?? (options.quick ? 1 : 2);
   const all = workloads(options.quick, options.root);
   const cases: CaseResult[] = [];
@@ -88,7 +88,11 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
     log(`compile: generated models of ${sizes.join(", ")} layers`);
     compile = measureCompile(options.root, sizes);
   }
-  const median = (id: string) => cases.find((c) => c.id === id)?.medianMs;
+  const samples = (id: string) => cases.find((c) => c.id === id)?.samplesMs;
+  const ratio = (a: string, b: string) => {
+    const [sa, sb] = [samples(a), samples(b)];
+    return sa === undefined || sb === undefined ? undefined : pairedRatio(sa, sb);
+  };
   return {
     version: 1,
     date: new Date().toISOString(),
@@ -102,6 +106,6 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
     cases,
     compile,
     compileGrowth: growth(compile, "totalMs"),
-    targets: evaluateTargets(median, compile),
+    targets: evaluateTargets(ratio, compile),
   };
 }

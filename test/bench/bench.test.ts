@@ -6,6 +6,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { PLACES } from "../../bench/cases.js";
+import { pairedRatio } from "../../bench/measure.js";
 import type { BenchResults } from "../../bench/run.js";
 import { repoRoot, scratchDir } from "../support/cli.js";
 
@@ -64,5 +65,14 @@ describe("npm run bench -- --quick", () => {
     const { results } = bench("--filter", "7x7-A/static/");
     expect(results.cases.map((c) => c.id).sort()).toEqual(PLACES.map((p) => `7x7-A/static/${p.backend}@${p.threads}`).sort());
     expect(results.compile).toEqual([]);
+  });
+});
+
+describe("paired ratios", () => {
+  it("take the median of the round-by-round ratios, not the ratio of the medians", () => {
+    // Rounds: 2/1, 4/1, 6/3 → ratios 2, 4, 2: median 2 (the medians' ratio would be 4/1 = 4).
+    expect(pairedRatio([2, 4, 6], [1, 1, 3])).toBe(2);
+    // A slow round hits both cases alike and leaves the ratio alone.
+    expect(pairedRatio([10, 10, 100, 10], [5, 5, 50, 5])).toBe(2);
   });
 });
