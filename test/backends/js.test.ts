@@ -172,8 +172,26 @@ describe("groups", () => {
     expect(text).toContain("// groups 0 to 1: 2 live taps, 2 out channels each, in blocks across groups");
     // One block of 3 pixels × 4 channels per row: out channels 0, 1 read in channel 0, out channels 2, 3 in channel 1.
     expect(count(text, "// tap (")).toBe(2);
-    expect(text).toContain("const x0_0 = xp[at], x0_1 = xp[at + 1], x1_0 = xp[at + 2], x1_1 = xp[at + 3], x2_0 = xp[at + 4], x2_1 = xp[at + 5];");
-    expect(text).toContain("a0_0 += x0_0 * w0; a0_1 += x0_0 * w1; a0_2 += x0_1 * w2; a0_3 += x0_1 * w3;");
+    // Inputs by their offset from the window: pixel p, in channel d at 2p + d.
+    expect(text).toContain("const x0 = xp[at], x1 = xp[at + 1], x2 = xp[at + 2], x3 = xp[at + 3], x4 = xp[at + 4], x5 = xp[at + 5];");
+    expect(text).toContain("a0_0 += x0 * w0; a0_1 += x0 * w1; a0_2 += x1 * w2; a0_3 += x1 * w3;");
+    // Tap (1, 1): one padded row (4 pixels of 2 channels) and one pixel on, 10 values further.
+    expect(text).toContain("a0_0 += x10 * w0; a0_1 += x10 * w1; a0_2 += x11 * w2; a0_3 += x11 * w3;");
+  });
+
+  test("one in channel: each input is loaded once per block, neighbouring taps reuse what earlier ones loaded", () => {
+    // A 1×3 kernel over 5 pixels of 1 channel, VALID: one block of 3 output pixels reading input pixels 0 to 4.
+    const b = new GraphBuilder("Row");
+    const x = b.input("x", [1, 1, 5, 1]);
+    b.output("y", b.conv2d(x, b.param("k", [1, 3, 1, 4]), {}, { name: "y" }));
+    const text = source(graphOf(b));
+    expect(count(text, "= xp[")).toBe(5);
+    expect(text).toContain("const x0 = xp[at], x1 = xp[at + 1], x2 = xp[at + 2];");
+    expect(text).toContain("const x3 = xp[at + 3];");
+    expect(text).toContain("const x4 = xp[at + 4];");
+    // Tap (0, 2): pixel 0 reads input 2, pixel 2 input 4.
+    expect(text).toContain("a0_0 += x2 * w0;");
+    expect(text).toContain("a2_3 += x4 * w3;");
   });
 
   test("groups with several in channels each loop over the groups of a run", () => {

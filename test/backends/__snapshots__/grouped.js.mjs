@@ -355,28 +355,28 @@ async function loadOnThisThread(weights, options) {
           {
             let a0_0 = 0, a1_0 = 0, a2_0 = 0;
             // tap (0, 0)
+            const x0 = xp[at], x2 = xp[at + 2], x4 = xp[at + 4];
             {
-              const x0_0 = xp[at], x1_0 = xp[at + 2], x2_0 = xp[at + 4];
               const w0 = kp[0];
-              a0_0 += x0_0 * w0;
-              a1_0 += x1_0 * w0;
-              a2_0 += x2_0 * w0;
+              a0_0 += x0 * w0;
+              a1_0 += x2 * w0;
+              a2_0 += x4 * w0;
             }
             // tap (0, 1)
+            const x6 = xp[at + 6];
             {
-              const x0_0 = xp[at + 2], x1_0 = xp[at + 4], x2_0 = xp[at + 6];
               const w0 = kp[1];
-              a0_0 += x0_0 * w0;
-              a1_0 += x1_0 * w0;
-              a2_0 += x2_0 * w0;
+              a0_0 += x2 * w0;
+              a1_0 += x4 * w0;
+              a2_0 += x6 * w0;
             }
             // tap (1, 0)
+            const x8 = xp[at + 8], x10 = xp[at + 10], x12 = xp[at + 12];
             {
-              const x0_0 = xp[at + 8], x1_0 = xp[at + 10], x2_0 = xp[at + 12];
               const w0 = kp[2];
-              a0_0 += x0_0 * w0;
-              a1_0 += x1_0 * w0;
-              a2_0 += x2_0 * w0;
+              a0_0 += x8 * w0;
+              a1_0 += x10 * w0;
+              a2_0 += x12 * w0;
             }
             y[out] = a0_0;
             y[out + 2] = a1_0;
@@ -386,20 +386,20 @@ async function loadOnThisThread(weights, options) {
           {
             let a0_0 = 0, a1_0 = 0, a2_0 = 0;
             // tap (0, 0)
+            const x0 = xp[at + 1], x2 = xp[at + 3], x4 = xp[at + 5];
             {
-              const x0_0 = xp[at + 1], x1_0 = xp[at + 3], x2_0 = xp[at + 5];
               const w0 = kp[3];
-              a0_0 += x0_0 * w0;
-              a1_0 += x1_0 * w0;
-              a2_0 += x2_0 * w0;
+              a0_0 += x0 * w0;
+              a1_0 += x2 * w0;
+              a2_0 += x4 * w0;
             }
             // tap (1, 1)
+            const x10 = xp[at + 11], x12 = xp[at + 13], x14 = xp[at + 15];
             {
-              const x0_0 = xp[at + 11], x1_0 = xp[at + 13], x2_0 = xp[at + 15];
               const w0 = kp[4];
-              a0_0 += x0_0 * w0;
-              a1_0 += x1_0 * w0;
-              a2_0 += x2_0 * w0;
+              a0_0 += x10 * w0;
+              a1_0 += x12 * w0;
+              a2_0 += x14 * w0;
             }
             y[out + 1] = a0_0;
             y[out + 3] = a1_0;

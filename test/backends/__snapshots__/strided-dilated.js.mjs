@@ -343,36 +343,36 @@ async function loadOnThisThread(weights, options) {
           {
             let a0_0 = 0, a1_0 = 0, a2_0 = 0;
             // tap (0, 0)
+            const x0 = xp[at], x2 = xp[at + 2], x4 = xp[at + 4];
             {
-              const x0_0 = xp[at], x1_0 = xp[at + 2], x2_0 = xp[at + 4];
               const w0 = kp[0];
-              a0_0 += x0_0 * w0;
-              a1_0 += x1_0 * w0;
-              a2_0 += x2_0 * w0;
+              a0_0 += x0 * w0;
+              a1_0 += x2 * w0;
+              a2_0 += x4 * w0;
             }
             // tap (0, 1)
+            const x1 = xp[at + 1], x3 = xp[at + 3], x5 = xp[at + 5];
             {
-              const x0_0 = xp[at + 1], x1_0 = xp[at + 3], x2_0 = xp[at + 5];
               const w0 = kp[1];
-              a0_0 += x0_0 * w0;
-              a1_0 += x1_0 * w0;
-              a2_0 += x2_0 * w0;
+              a0_0 += x1 * w0;
+              a1_0 += x3 * w0;
+              a2_0 += x5 * w0;
             }
             // tap (1, 0)
+            const x12 = xp[at + 12], x14 = xp[at + 14], x16 = xp[at + 16];
             {
-              const x0_0 = xp[at + 12], x1_0 = xp[at + 14], x2_0 = xp[at + 16];
               const w0 = kp[2];
-              a0_0 += x0_0 * w0;
-              a1_0 += x1_0 * w0;
-              a2_0 += x2_0 * w0;
+              a0_0 += x12 * w0;
+              a1_0 += x14 * w0;
+              a2_0 += x16 * w0;
             }
             // tap (1, 1)
+            const x13 = xp[at + 13], x15 = xp[at + 15], x17 = xp[at + 17];
             {
-              const x0_0 = xp[at + 13], x1_0 = xp[at + 15], x2_0 = xp[at + 17];
               const w0 = kp[3];
-              a0_0 += x0_0 * w0;
-              a1_0 += x1_0 * w0;
-              a2_0 += x2_0 * w0;
+              a0_0 += x13 * w0;
+              a1_0 += x15 * w0;
+              a2_0 += x17 * w0;
             }
             y[out] = a0_0;
             y[out + 1] = a1_0;
