@@ -1,9 +1,10 @@
 // Timing for `npm run bench`: interleaved rounds in one process — each round runs every case once, in an order
 // rotated from round to round, so that load from elsewhere on the machine falls on all cases alike — after
-// warm-up rounds that are not counted. Medians and quartiles, never means. With `node --expose-gc` (as `npm run
-// bench` starts it) the heap is collected before every call, untimed: no case pays for the garbage another left.
-// Ratios are paired: the median over rounds of a's time over b's in the same round, so that load which comes and
-// goes over a run cancels out of them.
+// warm-up rounds that are not counted. A sample of a short call times several calls in a row (at least 25 ms in
+// all) and keeps their mean per call. With `node --expose-gc` (as `npm run bench` starts it) the heap is collected
+// before every sample, untimed: no case pays for the garbage another left. Medians and quartiles over the samples;
+// ratios are paired: the median over rounds of a's time over b's in the same round, so that load which comes and
+// goes during a run cancels out of them.
 
 import type { Case } from "./cases.js";
 
@@ -34,7 +35,14 @@ export function pairedRatio(a: readonly number[], b: readonly number[]): number 
   return summarize(Array.from({ length: n }, (_, r) => a[r]! / b[r]!)).medianMs;
 }
 
-/** Runs `warmup + rounds` rounds; the first output of every case is handed to `check` (warm-up included). */
+/** A sample of a case lasts at least this long: calls of a few ms are timed in runs of several (their mean per call). */
+const MIN_SAMPLE_MS = 25;
+const MAX_REPEATS = 16;
+
+/**
+ * Runs `warmup + rounds` rounds; the first output of every case is handed to `check` (warm-up included). A warm-up
+ * call's time sets how many calls each sample of that case times (one for calls of 25 ms and more).
+ */
 export async function measure(
   cases: readonly Case[],
   rounds: number,
@@ -44,17 +52,23 @@ export async function measure(
 ): Promise<Map<Case, Timing>> {
   const samples = new Map<Case, number[]>(cases.map((c) => [c, []]));
   const collect = (globalThis as { gc?: () => void }).gc;
+  /** Calls per sample, from the case's last warm-up call. */
+  const repeats = new Map<Case, number>();
   for (let r = 0; r < warmup + rounds; r++) {
     progress(r);
     const shift = r % Math.max(cases.length, 1);
     const order = [...cases.slice(shift), ...cases.slice(0, shift)];
     for (const c of order) {
       collect?.();
+      const calls = r < warmup ? 1 : (repeats.get(c) ?? 1);
       const start = performance.now();
-      const output = await c.run();
-      const ms = performance.now() - start;
-      if (r === 0) check(c, output);
+      for (let i = 0; i < calls; i++) {
+        const output = await c.run();
+        if (r === 0 && i === 0) check(c, output);
+      }
+      const ms = (performance.now() - start) / calls;
       if (r >= warmup) samples.get(c)!.push(ms);
+      else repeats.set(c, Math.min(MAX_REPEATS, Math.max(1, Math.ceil(MIN_SAMPLE_MS / ms))));
     }
   }
   return new Map([...samples].map(([c, s]) => [c, summarize(s)]));
