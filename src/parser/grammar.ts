@@ -307,5 +307,8 @@ export function parseTokens(tokens: IToken[]): { cst?: CstNode; errors: IRecogni
     return { errors: parser.errors, stopped: true };
   } finally {
     errorsLeft = Infinity;
+    // The one parser outlives the parse: without this it would hold the file's tokens (and with them every parse
+    // tree node's location) until the next parse — for a 10,000-line model most of the heap while passes run.
+    parser.input = [];
   }
 }
