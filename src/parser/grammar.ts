@@ -13,25 +13,31 @@
 //   arguments  := argument (',' argument)*                              argument := ((NAME | 'mask') '=')? expr
 //   expr       := NUMBER | STRING | list | NAME ('(' arguments? ')')?   list := '[' expr (',' expr)* ']'
 
-import { type CstNode, CstParser, type IParserErrorMessageProvider, type IRecognitionException, type IToken, type TokenType } from "chevrotain";
+import { type CstNode, CstParser, type IOrAlt, type IParserErrorMessageProvider, type IRecognitionException, type IToken, type TokenType } from "chevrotain";
 import { closest } from "./spelling.js";
 import * as t from "./tokens.js";
 
 export class MconvParser extends CstParser {
+  /**
+   * Each OR's alternatives, made on its first call and reused (chevrotain's advice for hot rules): a literal array
+   * of closures would be rebuilt on every call — per statement, argument and value of a 10,000-line model.
+   */
+  private readonly alts: { [rule: string]: IOrAlt<unknown>[] } = {};
+
   constructor() {
     super(t.allTokens, { recoveryEnabled: true, maxLookahead: 2, nodeLocationTracking: "full", errorMessageProvider });
     this.performSelfAnalysis();
   }
 
   readonly file = this.RULE("file", () => {
-    this.MANY(() => this.OR([{ ALT: () => this.SUBRULE(this.model) }, { ALT: () => this.SUBRULE(this.block) }]));
+    this.MANY(() => this.OR((this.alts.file ??= [{ ALT: () => this.SUBRULE(this.model) }, { ALT: () => this.SUBRULE(this.block) }])));
   });
 
   readonly model = this.RULE("model", () => {
     this.CONSUME(t.Model);
     this.CONSUME(t.Identifier, { LABEL: "name" });
     this.CONSUME(t.LCurly);
-    this.MANY(() => this.OR([{ ALT: () => this.SUBRULE(this.statement) }, { ALT: () => this.CONSUME(t.Semicolon) }]));
+    this.MANY(() => this.OR((this.alts.body ??= [{ ALT: () => this.SUBRULE(this.statement) }, { ALT: () => this.CONSUME(t.Semicolon) }])));
     this.CONSUME(t.RCurly);
   });
 
@@ -48,7 +54,7 @@ export class MconvParser extends CstParser {
     });
     this.CONSUME(t.RParen);
     this.CONSUME(t.LCurly);
-    this.MANY2(() => this.OR([{ ALT: () => this.SUBRULE(this.statement) }, { ALT: () => this.CONSUME(t.Semicolon) }]));
+    this.MANY2(() => this.OR((this.alts.body ??= [{ ALT: () => this.SUBRULE(this.statement) }, { ALT: () => this.CONSUME(t.Semicolon) }])));
     this.CONSUME(t.RCurly);
   });
 
@@ -61,13 +67,13 @@ export class MconvParser extends CstParser {
   });
 
   readonly statement = this.RULE("statement", () => {
-    this.OR([
+    this.OR((this.alts.statement ??= [
       { ALT: () => this.SUBRULE(this.inputDecl) },
       { ALT: () => this.SUBRULE(this.maskDecl) },
       { ALT: () => this.SUBRULE(this.outputDecl) },
       { ALT: () => this.SUBRULE(this.returnStmt) },
       { ALT: () => this.SUBRULE(this.assignment) },
-    ]);
+    ]));
   });
 
   readonly inputDecl = this.RULE("inputDecl", () => {
@@ -89,7 +95,7 @@ export class MconvParser extends CstParser {
   });
 
   readonly dim = this.RULE("dim", () => {
-    this.OR([{ ALT: () => this.CONSUME(t.NumberLiteral) }, { ALT: () => this.CONSUME(t.Identifier) }]);
+    this.OR((this.alts.dim ??= [{ ALT: () => this.CONSUME(t.NumberLiteral) }, { ALT: () => this.CONSUME(t.Identifier) }]));
   });
 
   readonly maskDecl = this.RULE("maskDecl", () => {
@@ -126,10 +132,10 @@ export class MconvParser extends CstParser {
     this.CONSUME(t.Equals);
     this.OPTION(() => {
       this.CONSUME(t.Repeat);
-      this.OR([
+      this.OR((this.alts.count ??= [
         { ALT: () => this.CONSUME(t.NumberLiteral, { LABEL: "count" }) },
         { ALT: () => this.CONSUME3(t.Identifier, { LABEL: "count" }) },
-      ]);
+      ]));
     });
     this.CONSUME4(t.Identifier, { LABEL: "op" });
     this.CONSUME(t.LParen);
@@ -147,17 +153,17 @@ export class MconvParser extends CstParser {
 
   readonly argument = this.RULE("argument", () => {
     this.OPTION(() => {
-      this.OR([
+      this.OR((this.alts.argName ??= [
         { ALT: () => this.CONSUME(t.Identifier, { LABEL: "name" }) },
         { ALT: () => this.CONSUME(t.Mask, { LABEL: "name" }) },
-      ]);
+      ]));
       this.CONSUME(t.Equals);
     });
     this.SUBRULE(this.expr);
   });
 
   readonly expr = this.RULE("expr", () => {
-    this.OR([
+    this.OR((this.alts.expr ??= [
       { ALT: () => this.CONSUME(t.NumberLiteral) },
       { ALT: () => this.CONSUME(t.StringLiteral) },
       { ALT: () => this.SUBRULE(this.list) },
@@ -171,7 +177,7 @@ export class MconvParser extends CstParser {
           });
         },
       },
-    ]);
+    ]));
   });
 
   readonly list = this.RULE("list", () => {
