@@ -25,7 +25,7 @@ export class MconvParser extends CstParser {
   private readonly alts: { [rule: string]: IOrAlt<unknown>[] } = {};
 
   constructor() {
-    super(t.allTokens, { recoveryEnabled: true, maxLookahead: 2, nodeLocationTracking: "full", errorMessageProvider });
+    super(t.allTokens, { recoveryEnabled: true, maxLookahead: 2, nodeLocationTracking: "onlyOffset", errorMessageProvider });
     this.performSelfAnalysis();
   }
 
