@@ -4,7 +4,7 @@
 // code (see tfjs/ and js/).
 
 import { type Result, InternalError, failed, ok } from "../diagnostics.js";
-import { loadTimeValues, neededValues } from "../ir/analysis.js";
+import { loadTimeValues, neededValues, nodeIndex } from "../ir/analysis.js";
 import type { AnyNode, Conv2dAttrs, Graph } from "../ir/node.js";
 import { convGeometry, maskAsKernelShape } from "../ir/ops/conv.js";
 import type { Dim } from "../ir/types.js";
@@ -213,7 +213,7 @@ export function planGraph(graph: Graph): Result<Plan> {
   if (broken.length > 0) return failed(broken);
   const symbols = symbolIds(graph);
 
-  const byName = new Map(graph.nodes.map((n) => [n.name, n]));
+  const byName = nodeIndex(graph);
   const loadTime = loadTimeValues(graph);
   const needed = neededValues(graph);
   const zeros = knownZeros(graph);

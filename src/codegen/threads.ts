@@ -3,6 +3,7 @@
 // Not the thread pool itself: that is code of the emitted module, so that a compiled file runs threads on its own.
 
 import { InternalError } from "../diagnostics.js";
+import { nodeIndex } from "../ir/analysis.js";
 import type { Graph } from "../ir/node.js";
 import type { Dim } from "../ir/types.js";
 import type { ModuleParts } from "./emitter.js";
@@ -43,7 +44,7 @@ export function batchSplit(graph: Graph): BatchSplit | undefined {
     if (typeof axis === "number" && (axis === 0 || axis === -shape.length)) return undefined;
     batched.add(n.name);
   }
-  const byName = new Map(graph.nodes.map((n) => [n.name, n]));
+  const byName = nodeIndex(graph);
   if (graph.outputs.length === 0 || !graph.outputs.every((o) => batched.has(o.value))) return undefined;
   const inputs = graph.nodes.filter((n) => n.op === "input" && n.type.shape[0] === symbol).map((n) => n.name);
   let macs = 0;

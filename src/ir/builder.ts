@@ -4,6 +4,7 @@
 
 import { type Diagnostic, type Result, type Span, error, failed, hasErrors, ok } from "../diagnostics.js";
 import type { AnyNode, Conv2dAttrs, Graph, GraphOutput, Node, OpAttrs, OpKind } from "./node.js";
+import { rememberNodeIndex } from "./analysis.js";
 import { acceptsOperandCount, isProblem } from "./ops/def.js";
 import { opDef } from "./registry.js";
 import { type Dim, MAX_ELEMENTS, MAX_RANK, type TensorType, formatShape, knownElements, tensorType } from "./types.js";
@@ -36,15 +37,21 @@ const ownedData = new WeakSet<Float32Array>();
  * the graph (nodes are immutable). Constant data is copied once and then shared between graphs.
  */
 function ownAttrs<T>(attrs: T): T {
+  const source = attrs as Record<string, unknown>;
   const copy: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(attrs as Record<string, unknown>)) {
+  for (const key of Object.keys(source)) {
+    const value = source[key];
     if (value === undefined) continue;
     if (value instanceof Float32Array) {
       const data = ownedData.has(value) ? value : Float32Array.from(value);
       ownedData.add(data);
       copy[key] = data;
+    } else if (Array.isArray(value)) {
+      // Attribute lists hold numbers and words only, so a frozen one (another node's, when a pass rebuilds) is
+      // shared as it is.
+      copy[key] = Object.isFrozen(value) ? value : Object.freeze([...value]);
     } else {
-      copy[key] = Array.isArray(value) ? Object.freeze([...value]) : value;
+      copy[key] = value;
     }
   }
   return Object.freeze(copy) as T;
@@ -53,7 +60,9 @@ function ownAttrs<T>(attrs: T): T {
 export class GraphBuilder {
   readonly diagnostics: Diagnostic[] = [];
   private readonly nodes: AnyNode[] = [];
-  private readonly byName = new Map<string, AnyNode>();
+  private byName = new Map<string, AnyNode>();
+  /** build() lent `byName` to the graph it made as that graph's index: the next change copies it first. */
+  private lent = false;
   private readonly outputs: GraphOutput[] = [];
   private readonly reserved: { has(name: string): boolean };
 
@@ -96,7 +105,7 @@ export class GraphBuilder {
     }
     const node = Object.freeze({ name, op, operands: Object.freeze(operands.map((v) => v.name)), attrs: owned, type, span: opts.span }) as Node<K>;
     this.nodes.push(node as AnyNode);
-    this.byName.set(name, node as AnyNode);
+    this.names().set(name, node as AnyNode);
     return { name, type, valid: true };
   }
 
@@ -109,7 +118,7 @@ export class GraphBuilder {
   adopt(node: AnyNode): Value {
     if (this.byName.has(node.name)) return this.fail("MC2001", `'${node.name}' is already bound`, { span: node.span });
     this.nodes.push(node);
-    this.byName.set(node.name, node);
+    this.names().set(node.name, node);
     return { name: node.name, type: node.type, valid: true };
   }
 
@@ -203,7 +212,20 @@ export class GraphBuilder {
       this.diagnostics.push(error("MC2013", `model '${this.name}' has no output; add an 'output' line`));
     }
     if (hasErrors(this.diagnostics)) return failed(this.diagnostics);
-    return ok<Graph>({ name: this.name, nodes: [...this.nodes], outputs: [...this.outputs] }, this.diagnostics);
+    const graph: Graph = { name: this.name, nodes: [...this.nodes], outputs: [...this.outputs] };
+    // The graph's nodes by name are exactly ours: passes and backends that index it get this map instead of a new one.
+    rememberNodeIndex(graph, this.byName);
+    this.lent = true;
+    return ok(graph, this.diagnostics);
+  }
+
+  /** `byName`, to change: a copy when the map was lent to a built graph. */
+  private names(): Map<string, AnyNode> {
+    if (this.lent) {
+      this.byName = new Map(this.byName);
+      this.lent = false;
+    }
+    return this.byName;
   }
 
   private claim(opts: NodeOptions, op: string): string | undefined {

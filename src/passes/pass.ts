@@ -6,7 +6,7 @@ import { InternalError, formatDiagnostics } from "../diagnostics.js";
 import { GraphBuilder, type Value } from "../ir/builder.js";
 import type { AnyNode, Graph } from "../ir/node.js";
 import type { TensorMap } from "../ir/interpret.js";
-import { neededValues } from "../ir/analysis.js";
+import { neededValues, nodeIndex } from "../ir/analysis.js";
 import { sameShape } from "../ir/types.js";
 
 /** What the optimized graph is compiled for; some passes pay on one target only. */
@@ -46,13 +46,13 @@ export type RewriteRule = (node: AnyNode, r: Rewriter) => Value | undefined;
  * unless `keepDead`, for a rewrite that is no optimization (bind-weights at -O0).
  */
 export function rewriteGraph(graph: Graph, rule: RewriteRule, options: { readonly keepDead?: boolean } = {}): Graph {
-  const old = new Map<string, AnyNode>();
-  for (const n of graph.nodes) old.set(n.name, n);
+  const old = nodeIndex(graph);
+  const nodes = graph.nodes;
   // Counted on first ask: most rules never ask.
   let uses: Map<string, number> | undefined;
   const countUses = () => {
     const counts = new Map<string, number>();
-    for (const n of graph.nodes) for (const o of n.operands) counts.set(o, (counts.get(o) ?? 0) + 1);
+    for (const n of nodes) for (const o of n.operands) counts.set(o, (counts.get(o) ?? 0) + 1);
     for (const o of graph.outputs) counts.set(o.value, (counts.get(o.value) ?? 0) + 1);
     return counts;
   };
@@ -70,16 +70,23 @@ export function rewriteGraph(graph: Graph, rule: RewriteRule, options: { readonl
   };
   // Names whose new value is not the old node's (another name, or a type that differs); usually few.
   const changed = new Set<string>();
-  // A kept node whose operands are the same values as before (same names, equal types: a rebuilt operand's type is
-  // a new object) is the same node: adopted, not built again (its shape rule would give the same type).
-  const unchanged = (o: string) => !changed.has(o) && mapped.has(o);
-  for (const node of graph.nodes) {
+  for (let i = 0; i < nodes.length; i++) {
+    const node = nodes[i]!;
     const replacement = rule(node, r);
-    const v =
-      replacement ??
-      (node.operands.every(unchanged)
-        ? b.adopt(node)
-        : b.add(node.op, node.operands.map(r.value), node.attrs as never, { name: node.name, span: node.span }));
+    let v: Value;
+    if (replacement !== undefined) {
+      v = replacement;
+    } else {
+      // A kept node whose operands are the same values as before is the same node: adopted, not built again (its
+      // shape rule would give the same type).
+      const operands = node.operands;
+      let same = true;
+      for (let j = 0; j < operands.length && same; j++) {
+        // The same name with an equal type (a rebuilt operand's type is a new object).
+        same = !changed.has(operands[j]!) && mapped.has(operands[j]!);
+      }
+      v = same ? b.adopt(node) : b.add(node.op, operands.map(r.value), node.attrs as never, { name: node.name, span: node.span });
+    }
     mapped.set(node.name, v);
     const t = node.type;
     if (v.name !== node.name || (v.type !== t && (v.type.dtype !== t.dtype || !sameShape(v.type.shape, t.shape)))) changed.add(node.name);
