@@ -4,7 +4,7 @@
 // code (see tfjs/ and js/).
 
 import { type Result, InternalError, failed, ok } from "../diagnostics.js";
-import { loadTimeValues, neededValues, nodeIndex } from "../ir/analysis.js";
+import { type NodeIndex, loadTimeValues, neededNodes, nodeIndex } from "../ir/analysis.js";
 import type { AnyNode, Conv2dAttrs, Graph } from "../ir/node.js";
 import { convGeometry, maskAsKernelShape } from "../ir/ops/conv.js";
 import type { Dim } from "../ir/types.js";
@@ -115,7 +115,7 @@ export interface Plan {
 
 const sameTaps = (a: readonly Tap[], b: readonly Tap[]) => a.length === b.length && a.every((t, i) => t[0] === b[i]![0] && t[1] === b[i]![1]);
 
-function convPlan(node: AnyNode, byName: ReadonlyMap<string, AnyNode>, zeros: ReturnType<typeof knownZeros>): ConvPlan {
+function convPlan(node: AnyNode, byName: NodeIndex, zeros: ReturnType<typeof knownZeros>): ConvPlan {
   // fused_conv2d: input, kernel, bias and the optional mask last.
   const [xName, kName] = node.operands;
   const mName = node.op === "fused_conv2d" ? node.operands[3] : node.operands[2];
@@ -154,7 +154,7 @@ function convPlan(node: AnyNode, byName: ReadonlyMap<string, AnyNode>, zeros: Re
   };
 }
 
-function transposePlan(node: Extract<AnyNode, { op: "conv2d_transpose" }>, byName: ReadonlyMap<string, AnyNode>): TransposePlan {
+function transposePlan(node: Extract<AnyNode, { op: "conv2d_transpose" }>, byName: NodeIndex): TransposePlan {
   const [batch, h, w, c] = byName.get(node.operands[0]!)!.type.shape as [Dim, number, number, number];
   const [kh, kw, o] = byName.get(node.operands[1]!)!.type.shape as [number, number, number, number];
   const [, oh, ow] = node.type.shape as [Dim, number, number, number];
@@ -163,7 +163,7 @@ function transposePlan(node: Extract<AnyNode, { op: "conv2d_transpose" }>, byNam
   return { batch, inSize: [h, w], inChannels: c, outChannels: o, kernelSize: [kh, kw], outSize: [oh, ow], pads: forward.pads, strides: node.attrs.strides };
 }
 
-function poolPlan(node: Extract<AnyNode, { op: "max_pool" | "avg_pool" }>, byName: ReadonlyMap<string, AnyNode>): PoolPlan {
+function poolPlan(node: Extract<AnyNode, { op: "max_pool" | "avg_pool" }>, byName: NodeIndex): PoolPlan {
   const [batch, h, w, c] = byName.get(node.operands[0]!)!.type.shape as [Dim, number, number, Dim];
   const a = node.attrs;
   const g = convGeometry([h, w], a.window, { strides: a.strides, dilations: [1, 1], padding: a.padding, groups: 1 });
@@ -171,7 +171,7 @@ function poolPlan(node: Extract<AnyNode, { op: "max_pool" | "avg_pool" }>, byNam
 }
 
 /** The geometry a node's emitters need, resolved once. */
-function geometry(node: AnyNode, byName: ReadonlyMap<string, AnyNode>, zeros: ReturnType<typeof knownZeros>): Partial<PlannedValue> {
+function geometry(node: AnyNode, byName: NodeIndex, zeros: ReturnType<typeof knownZeros>): Partial<PlannedValue> {
   switch (node.op) {
     case "conv2d":
     case "masked_conv2d":
@@ -215,7 +215,7 @@ export function planGraph(graph: Graph): Result<Plan> {
 
   const byName = nodeIndex(graph);
   const loadTime = loadTimeValues(graph);
-  const needed = neededValues(graph);
+  const needed = neededNodes(graph);
   const zeros = knownZeros(graph);
   const storage = new Map<string, string>();
   for (const n of graph.nodes) storage.set(n.name, n.op === "reshape" ? storage.get(n.operands[0]!)! : n.name);
@@ -234,7 +234,7 @@ export function planGraph(graph: Graph): Result<Plan> {
     id: jsIdentifier(`v${i}`),
     shape: node.type.shape,
     stage: loadTime.has(node.name) ? "load" : "run",
-    needed: needed.has(node.name),
+    needed: needed[i] === 1,
     storage: storage.get(node.name)!,
     returned: handedOut.has(storage.get(node.name)!),
     ...geometry(node, byName, zeros),

@@ -4,7 +4,7 @@
 
 import { type Diagnostic, type Result, type Span, error, failed, hasErrors, ok } from "../diagnostics.js";
 import type { AnyNode, Conv2dAttrs, Graph, GraphOutput, Node, OpAttrs, OpKind } from "./node.js";
-import { rememberNodeIndex } from "./analysis.js";
+import { rememberPositions } from "./analysis.js";
 import { acceptsOperandCount, isProblem } from "./ops/def.js";
 import { opDef } from "./registry.js";
 import { type Dim, MAX_ELEMENTS, MAX_RANK, type TensorType, formatShape, knownElements, tensorType } from "./types.js";
@@ -60,8 +60,9 @@ function ownAttrs<T>(attrs: T): T {
 export class GraphBuilder {
   readonly diagnostics: Diagnostic[] = [];
   private readonly nodes: AnyNode[] = [];
-  private byName = new Map<string, AnyNode>();
-  /** build() lent `byName` to the graph it made as that graph's index: the next change copies it first. */
+  /** Where each name's node is in `nodes`. */
+  private positions = new Map<string, number>();
+  /** build() lent `positions` to the graph it made as that graph's index: the next change copies it first. */
   private lent = false;
   private readonly outputs: GraphOutput[] = [];
   private readonly reserved: { has(name: string): boolean };
@@ -84,7 +85,7 @@ export class GraphBuilder {
     }
     for (const v of operands) {
       if (!v.valid) return this.poison(opts);
-      if (this.byName.get(v.name)?.type !== v.type) {
+      if (this.byName(v.name)?.type !== v.type) {
         return this.fail("MC2012", `${op}: operand %${v.name} does not come from this builder`, opts);
       }
     }
@@ -105,7 +106,7 @@ export class GraphBuilder {
     }
     const node = Object.freeze({ name, op, operands: Object.freeze(operands.map((v) => v.name)), attrs: owned, type, span: opts.span }) as Node<K>;
     this.nodes.push(node as AnyNode);
-    this.names().set(name, node as AnyNode);
+    this.place(name);
     return { name, type, valid: true };
   }
 
@@ -116,9 +117,9 @@ export class GraphBuilder {
    * the type the node was built with; its type is not inferred again.
    */
   adopt(node: AnyNode): Value {
-    if (this.byName.has(node.name)) return this.fail("MC2001", `'${node.name}' is already bound`, { span: node.span });
+    if (this.positions.has(node.name)) return this.fail("MC2001", `'${node.name}' is already bound`, { span: node.span });
     this.nodes.push(node);
-    this.names().set(node.name, node);
+    this.place(node.name);
     return { name: node.name, type: node.type, valid: true };
   }
 
@@ -172,7 +173,7 @@ export class GraphBuilder {
   /** Marks a value as a model output under `name`. */
   output(name: string, value: Value, opts: { span?: Span } = {}): void {
     if (!value.valid) return;
-    if (this.byName.get(value.name)?.type !== value.type) {
+    if (this.byName(value.name)?.type !== value.type) {
       this.diagnostics.push(error("MC2012", `output '${name}': %${value.name} does not come from this builder`, opts.span));
       return;
     }
@@ -197,13 +198,13 @@ export class GraphBuilder {
 
   /** The value bound to a name, if any. */
   lookup(name: string): Value | undefined {
-    const n = this.byName.get(name);
+    const n = this.byName(name);
     return n ? { name: n.name, type: n.type, valid: true } : undefined;
   }
 
   /** The node behind a value (e.g. to read a constant's data). */
   nodeOf(v: Value): AnyNode | undefined {
-    return this.byName.get(v.name);
+    return this.byName(v.name);
   }
 
   /** The finished graph, or the errors met while building it. */
@@ -213,19 +214,24 @@ export class GraphBuilder {
     }
     if (hasErrors(this.diagnostics)) return failed(this.diagnostics);
     const graph: Graph = { name: this.name, nodes: [...this.nodes], outputs: [...this.outputs] };
-    // The graph's nodes by name are exactly ours: passes and backends that index it get this map instead of a new one.
-    rememberNodeIndex(graph, this.byName);
+    // The graph's node positions by name are exactly ours: passes and backends that index it get this map instead of a new one.
+    rememberPositions(graph, this.positions);
     this.lent = true;
     return ok(graph, this.diagnostics);
   }
 
-  /** `byName`, to change: a copy when the map was lent to a built graph. */
-  private names(): Map<string, AnyNode> {
+  private byName(name: string): AnyNode | undefined {
+    const at = this.positions.get(name);
+    return at === undefined ? undefined : this.nodes[at];
+  }
+
+  /** Records the node just pushed; `positions` is copied first when it was lent to a built graph. */
+  private place(name: string): void {
     if (this.lent) {
-      this.byName = new Map(this.byName);
+      this.positions = new Map(this.positions);
       this.lent = false;
     }
-    return this.byName;
+    this.positions.set(name, this.nodes.length - 1);
   }
 
   private claim(opts: NodeOptions, op: string): string | undefined {
@@ -234,7 +240,7 @@ export class GraphBuilder {
         this.diagnostics.push(error("MC2001", "a name must not be empty", opts.span));
         return undefined;
       }
-      const prior = this.byName.get(opts.name);
+      const prior = this.byName(opts.name);
       if (prior) {
         const notes = prior.span ? [{ message: `'${opts.name}' was first bound here`, span: prior.span }] : [];
         this.diagnostics.push(error("MC2001", `'${opts.name}' is already bound`, opts.span, notes));
@@ -244,7 +250,7 @@ export class GraphBuilder {
     }
     const hint = opts.hint ?? op;
     let name = hint;
-    for (let i = 1; this.byName.has(name) || this.reserved.has(name); i++) name = `${hint}.${i}`;
+    for (let i = 1; this.positions.has(name) || this.reserved.has(name); i++) name = `${hint}.${i}`;
     return name;
   }
 

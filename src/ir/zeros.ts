@@ -7,7 +7,7 @@ import type { AnyNode, Graph } from "./node.js";
 import { maskAsKernelShape } from "./ops/conv.js";
 import { elementCount, stridesOf } from "./ops/def.js";
 import { forEachBroadcast } from "./ops/elementwise.js";
-import { isConcrete } from "./types.js";
+import { isConcrete, sameShape } from "./types.js";
 
 /** Per element, 1 when the value is 0 whatever the weights and inputs. */
 export type ZeroFlags = Uint8Array;
@@ -77,6 +77,20 @@ export function nodeZeros(node: AnyNode, operand: (name: string) => { shape: rea
 }
 
 /**
+ * What each node's flags were computed from, and the flags: nodes are immutable and shared between the graphs of
+ * successive passes, so a node met again with the very same operand shapes and flags (the same arrays) has the
+ * same flags without computing them again.
+ */
+const zeroCache = new WeakMap<AnyNode, { readonly from: readonly { shape: readonly number[]; zeros?: ZeroFlags }[]; readonly zeros: ZeroFlags | undefined }>();
+
+function sameOperands(a: readonly { shape: readonly number[]; zeros?: ZeroFlags }[], b: readonly { shape: readonly number[]; zeros?: ZeroFlags }[]): boolean {
+  for (let i = 0; i < a.length; i++) {
+    if (a[i]!.zeros !== b[i]!.zeros || !sameShape(a[i]!.shape, b[i]!.shape)) return false;
+  }
+  return a.length === b.length;
+}
+
+/**
  * The values with elements known to be zero, by node name. Constants and inputs with a declared support start such
  * knowledge; reshape and slice keep it and mul spreads it. Everything else is taken as possibly nonzero everywhere.
  */
@@ -88,7 +102,15 @@ export function knownZeros(graph: Graph): Map<string, ZeroFlags> {
     if (!isConcrete(node.type.shape)) continue;
     shapes.set(node.name, node.type.shape);
     if (!ZERO_OPS.has(node.op) || node.operands.some((o) => !shapes.has(o))) continue;
-    const z = nodeZeros(node, operand);
+    const from = node.operands.map(operand);
+    const cached = zeroCache.get(node);
+    let z: ZeroFlags | undefined;
+    if (cached !== undefined && sameOperands(cached.from, from)) {
+      z = cached.zeros;
+    } else {
+      z = nodeZeros(node, (name) => from[node.operands.indexOf(name)]!);
+      zeroCache.set(node, { from, zeros: z });
+    }
     if (z) zeros.set(node.name, z);
   }
   return zeros;

@@ -6,7 +6,7 @@ import { InternalError, formatDiagnostics } from "../diagnostics.js";
 import { GraphBuilder, type Value } from "../ir/builder.js";
 import type { AnyNode, Graph } from "../ir/node.js";
 import type { TensorMap } from "../ir/interpret.js";
-import { neededValues, nodeIndex } from "../ir/analysis.js";
+import { neededNodes, nodeIndex, positionIndex } from "../ir/analysis.js";
 import { sameShape } from "../ir/types.js";
 
 /** What the optimized graph is compiled for; some passes pay on one target only. */
@@ -47,6 +47,7 @@ export type RewriteRule = (node: AnyNode, r: Rewriter) => Value | undefined;
  */
 export function rewriteGraph(graph: Graph, rule: RewriteRule, options: { readonly keepDead?: boolean } = {}): Graph {
   const old = nodeIndex(graph);
+  const positions = positionIndex(graph);
   const nodes = graph.nodes;
   // Counted on first ask: most rules never ask.
   let uses: Map<string, number> | undefined;
@@ -57,19 +58,21 @@ export function rewriteGraph(graph: Graph, rule: RewriteRule, options: { readonl
     return counts;
   };
   const b = new GraphBuilder(graph.name, old);
-  const mapped = new Map<string, Value>();
+  // By position in the input graph: the new value standing for each node, and whether it is not the old node's
+  // (another name, or a type that differs; usually few).
+  const mapped: (Value | undefined)[] = new Array(nodes.length);
+  const changed = new Uint8Array(nodes.length);
   const r: Rewriter = {
     b,
     producer: (name) => old.get(name),
     value: (name) => {
-      const v = mapped.get(name);
+      const at = positions.get(name);
+      const v = at === undefined ? undefined : mapped[at];
       if (!v) throw new InternalError(`rewrite: %${name} used before it was rebuilt`);
       return v;
     },
     uses: (name) => (uses ??= countUses()).get(name) ?? 0,
   };
-  // Names whose new value is not the old node's (another name, or a type that differs); usually few.
-  const changed = new Set<string>();
   for (let i = 0; i < nodes.length; i++) {
     const node = nodes[i]!;
     const replacement = rule(node, r);
@@ -83,13 +86,14 @@ export function rewriteGraph(graph: Graph, rule: RewriteRule, options: { readonl
       let same = true;
       for (let j = 0; j < operands.length && same; j++) {
         // The same name with an equal type (a rebuilt operand's type is a new object).
-        same = !changed.has(operands[j]!) && mapped.has(operands[j]!);
+        const at = positions.get(operands[j]!);
+        same = at !== undefined && mapped[at] !== undefined && changed[at] === 0;
       }
       v = same ? b.adopt(node) : b.add(node.op, operands.map(r.value), node.attrs as never, { name: node.name, span: node.span });
     }
-    mapped.set(node.name, v);
+    mapped[i] = v;
     const t = node.type;
-    if (v.name !== node.name || (v.type !== t && (v.type.dtype !== t.dtype || !sameShape(v.type.shape, t.shape)))) changed.add(node.name);
+    if (v.name !== node.name || (v.type !== t && (v.type.dtype !== t.dtype || !sameShape(v.type.shape, t.shape)))) changed[i] = 1;
   }
   for (const o of graph.outputs) b.output(o.name, r.value(o.value), { span: o.span });
   const built = b.build();
@@ -99,7 +103,7 @@ export function rewriteGraph(graph: Graph, rule: RewriteRule, options: { readonl
 
 /** Keeps the nodes some output needs, and every input (the model's interface does not shrink). */
 export function dropDeadNodes(graph: Graph): Graph {
-  const live = neededValues(graph);
-  const nodes = graph.nodes.filter((n) => live.has(n.name) || n.op === "input");
+  const live = neededNodes(graph);
+  const nodes = graph.nodes.filter((n, i) => live[i] === 1 || n.op === "input");
   return nodes.length === graph.nodes.length ? graph : { ...graph, nodes };
 }
