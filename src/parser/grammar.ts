@@ -24,6 +24,18 @@ export class MconvParser extends CstParser {
    */
   private readonly alts: { [rule: string]: IOrAlt<unknown>[] } = {};
 
+  /**
+   * Starts the parse-tree node of a rule: chevrotain's own (an internal of chevrotain 11, not in its typings; were
+   * it renamed, nodes would simply be chevrotain's again) gives `children` a null prototype, which V8 keeps as a
+   * hash table — most of a large file's parse tree. A plain object holds the few labels a rule has in place. No
+   * label of the grammar is a name of Object.prototype, and the tree is read by label only.
+   */
+  cstInvocationStateUpdate(fullRuleName: string): void {
+    const node = { name: fullRuleName, children: {} };
+    (this as unknown as { setInitialNodeLocation(node: object): void }).setInitialNodeLocation(node);
+    (this as unknown as { CST_STACK: object[] }).CST_STACK.push(node);
+  }
+
   constructor() {
     super(t.allTokens, { recoveryEnabled: true, maxLookahead: 2, nodeLocationTracking: "onlyOffset", errorMessageProvider });
     this.performSelfAnalysis();
