@@ -7,7 +7,7 @@ import type { AnyNode, Graph } from "./node.js";
 import { maskAsKernelShape } from "./ops/conv.js";
 import { elementCount, stridesOf } from "./ops/def.js";
 import { forEachBroadcast } from "./ops/elementwise.js";
-import { isConcrete, sameShape } from "./types.js";
+import { isConcrete } from "./types.js";
 
 /** Per element, 1 when the value is 0 whatever the weights and inputs. */
 export type ZeroFlags = Uint8Array;
@@ -76,40 +76,55 @@ export function nodeZeros(node: AnyNode, operand: (name: string) => { shape: rea
   }
 }
 
-/**
- * What each node's flags were computed from, and the flags: nodes are immutable and shared between the graphs of
- * successive passes, so a node met again with the very same operand shapes and flags (the same arrays) has the
- * same flags without computing them again.
- */
-const zeroCache = new WeakMap<AnyNode, { readonly from: readonly { shape: readonly number[]; zeros?: ZeroFlags }[]; readonly zeros: ZeroFlags | undefined }>();
+/** A number per flags array met, so that memo keys can name an array by identity. */
+const flagIds = new WeakMap<ZeroFlags, number>();
+let nextFlagId = 1;
 
-function sameOperands(a: readonly { shape: readonly number[]; zeros?: ZeroFlags }[], b: readonly { shape: readonly number[]; zeros?: ZeroFlags }[]): boolean {
-  for (let i = 0; i < a.length; i++) {
-    if (a[i]!.zeros !== b[i]!.zeros || !sameShape(a[i]!.shape, b[i]!.shape)) return false;
-  }
-  return a.length === b.length;
+function flagId(z: ZeroFlags | undefined): number {
+  if (z === undefined) return 0;
+  let id = flagIds.get(z);
+  if (id === undefined) flagIds.set(z, (id = nextFlagId++));
+  return id;
+}
+
+/** Constants up to this many elements are told apart by their values in memo keys (masks are small). */
+const SMALL_CONSTANT = 64;
+
+/**
+ * What determines a node's flags, as a memo key: its op, result shape and attributes, its operands' shapes and
+ * flags (by identity); a small constant by its values. Undefined for a node worth no memo (a large constant).
+ */
+function zeroKey(node: AnyNode, operands: readonly { shape: readonly number[]; zeros?: ZeroFlags }[]): string | undefined {
+  if (node.op === "constant") return node.attrs.data.length <= SMALL_CONSTANT ? `constant:${node.attrs.data.join(",")}` : undefined;
+  if (node.op === "input") return undefined;
+  let key = `${node.op}:${node.type.shape.join(",")}`;
+  if (node.op === "slice") key += `:${node.attrs.axis},${node.attrs.begin},${node.attrs.size}`;
+  for (const o of operands) key += `|${o.shape.join(",")}#${flagId(o.zeros)}`;
+  return key;
 }
 
 /**
  * The values with elements known to be zero, by node name. Constants and inputs with a declared support start such
  * knowledge; reshape and slice keep it and mul spreads it. Everything else is taken as possibly nonzero everywhere.
+ * Nodes alike (a deep chain's copies of one mask, the kernels masked by it) compute their flags once and share them.
  */
 export function knownZeros(graph: Graph): Map<string, ZeroFlags> {
   const zeros = new Map<string, ZeroFlags>();
   const shapes = new Map<string, readonly number[]>();
+  const memo = new Map<string, ZeroFlags | undefined>();
   const operand = (name: string) => ({ shape: shapes.get(name) ?? [], zeros: zeros.get(name) });
   for (const node of graph.nodes) {
     if (!isConcrete(node.type.shape)) continue;
     shapes.set(node.name, node.type.shape);
     if (!ZERO_OPS.has(node.op) || node.operands.some((o) => !shapes.has(o))) continue;
     const from = node.operands.map(operand);
-    const cached = zeroCache.get(node);
+    const key = zeroKey(node, from);
     let z: ZeroFlags | undefined;
-    if (cached !== undefined && sameOperands(cached.from, from)) {
-      z = cached.zeros;
+    if (key !== undefined && memo.has(key)) {
+      z = memo.get(key);
     } else {
       z = nodeZeros(node, (name) => from[node.operands.indexOf(name)]!);
-      zeroCache.set(node, { from, zeros: z });
+      if (key !== undefined) memo.set(key, z);
     }
     if (z) zeros.set(node.name, z);
   }
