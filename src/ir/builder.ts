@@ -6,6 +6,7 @@ import { type Diagnostic, type Result, type Span, error, failed, hasErrors, ok }
 import type { AnyNode, Conv2dAttrs, Graph, GraphOutput, Node, OpAttrs, OpKind } from "./node.js";
 import { rememberPositions } from "./analysis.js";
 import { acceptsOperandCount, isProblem } from "./ops/def.js";
+import { markValid } from "./verify.js";
 import { opDef } from "./registry.js";
 import { type Dim, MAX_ELEMENTS, MAX_RANK, type TensorType, formatShape, knownElements, tensorType } from "./types.js";
 
@@ -64,6 +65,8 @@ export class GraphBuilder {
   private positions = new Map<string, number>();
   /** build() lent `positions` to the graph it made as that graph's index: the next change copies it first. */
   private lent = false;
+  /** Whether a node was adopted: its operands and type are the caller's word, not checked here. */
+  private adopted = false;
   private readonly outputs: GraphOutput[] = [];
   private readonly reserved: { has(name: string): boolean };
 
@@ -118,6 +121,7 @@ export class GraphBuilder {
    */
   adopt(node: AnyNode): Value {
     if (this.positions.has(node.name)) return this.fail("MC2001", `'${node.name}' is already bound`, { span: node.span });
+    this.adopted = true;
     this.nodes.push(node);
     this.place(node.name);
     return { name: node.name, type: node.type, valid: true };
@@ -217,6 +221,8 @@ export class GraphBuilder {
     // The graph's node positions by name are exactly ours: passes and backends that index it get this map instead of a new one.
     rememberPositions(graph, this.positions);
     this.lent = true;
+    // Every node was checked as it was added (unique name, operands of this builder, the shape rule's type).
+    if (!this.adopted) markValid(graph);
     return ok(graph, this.diagnostics);
   }
 

@@ -8,6 +8,7 @@ import type { AnyNode, Graph } from "../ir/node.js";
 import type { TensorMap } from "../ir/interpret.js";
 import { neededNodes, nodeIndex, positionIndex } from "../ir/analysis.js";
 import { sameShape } from "../ir/types.js";
+import { isKnownValid, markValid } from "../ir/verify.js";
 
 /** What the optimized graph is compiled for; some passes pay on one target only. */
 export type PipelineTarget = "tfjs" | "js";
@@ -98,6 +99,9 @@ export function rewriteGraph(graph: Graph, rule: RewriteRule, options: { readonl
   for (const o of graph.outputs) b.output(o.name, r.value(o.value), { span: o.span });
   const built = b.build();
   if (!built.ok) throw new InternalError(`a rewrite produced an invalid graph:\n${formatDiagnostics(built.diagnostics)}`);
+  // Built nodes were checked by the builder; adopted ones kept operands of equal types, so they are as valid as
+  // they were in the input graph.
+  if (isKnownValid(graph)) markValid(built.value);
   return options.keepDead ? built.value : dropDeadNodes(built.value);
 }
 
@@ -105,5 +109,9 @@ export function rewriteGraph(graph: Graph, rule: RewriteRule, options: { readonl
 export function dropDeadNodes(graph: Graph): Graph {
   const live = neededNodes(graph);
   const nodes = graph.nodes.filter((n, i) => live[i] === 1 || n.op === "input");
-  return nodes.length === graph.nodes.length ? graph : { ...graph, nodes };
+  if (nodes.length === graph.nodes.length) return graph;
+  const kept = { ...graph, nodes };
+  // What a kept node uses is needed too, so it is kept: the graph stays as valid as it was.
+  if (isKnownValid(graph)) markValid(kept);
+  return kept;
 }
