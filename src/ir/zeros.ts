@@ -3,6 +3,7 @@
 // Passes crop and split kernels by it; the js target emits no code for dead taps. Assumes finite weights: a zero
 // tap times an infinite or NaN weight is taken as zero, not NaN.
 
+import { positionIndex } from "./analysis.js";
 import type { AnyNode, Graph } from "./node.js";
 import { maskAsKernelShape } from "./ops/conv.js";
 import { elementCount, stridesOf } from "./ops/def.js";
@@ -110,14 +111,23 @@ function zeroKey(node: AnyNode, operands: readonly { shape: readonly number[]; z
  */
 export function knownZeros(graph: Graph): Map<string, ZeroFlags> {
   const zeros = new Map<string, ZeroFlags>();
-  const shapes = new Map<string, readonly number[]>();
+  const positions = positionIndex(graph);
+  const nodes = graph.nodes;
+  // By position: the flags found so far (only nodes of known shape and ops in ZERO_OPS have any).
+  const flags: (ZeroFlags | undefined)[] = new Array(nodes.length);
   const memo = new Map<string, ZeroFlags | undefined>();
-  const operand = (name: string) => ({ shape: shapes.get(name) ?? [], zeros: zeros.get(name) });
-  for (const node of graph.nodes) {
-    if (!isConcrete(node.type.shape)) continue;
-    shapes.set(node.name, node.type.shape);
-    if (!ZERO_OPS.has(node.op) || node.operands.some((o) => !shapes.has(o))) continue;
-    const from = node.operands.map(operand);
+  for (let i = 0; i < nodes.length; i++) {
+    const node = nodes[i]!;
+    if (!ZERO_OPS.has(node.op) || !isConcrete(node.type.shape)) continue;
+    // Operands defined earlier with known shapes, or nothing is known.
+    const from: { shape: readonly number[]; zeros?: ZeroFlags }[] = [];
+    for (const o of node.operands) {
+      const at = positions.get(o);
+      const shape = at !== undefined && at < i ? nodes[at]!.type.shape : undefined;
+      if (shape === undefined || !isConcrete(shape)) break;
+      from.push({ shape, zeros: flags[at!] });
+    }
+    if (from.length < node.operands.length) continue;
     const key = zeroKey(node, from);
     let z: ZeroFlags | undefined;
     if (key !== undefined && memo.has(key)) {
@@ -126,6 +136,7 @@ export function knownZeros(graph: Graph): Map<string, ZeroFlags> {
       z = nodeZeros(node, (name) => from[node.operands.indexOf(name)]!);
       if (key !== undefined) memo.set(key, z);
     }
+    flags[i] = z;
     if (z) zeros.set(node.name, z);
   }
   return zeros;
