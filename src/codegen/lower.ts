@@ -4,7 +4,7 @@
 // code (see tfjs/ and js/).
 
 import { type Result, InternalError, failed, ok } from "../diagnostics.js";
-import { type NodeIndex, loadTimeValues, neededNodes, nodeIndex } from "../ir/analysis.js";
+import { type NodeIndex, loadTimeValues, neededNodes, nodeIndex, positionIndex } from "../ir/analysis.js";
 import type { AnyNode, Conv2dAttrs, Graph } from "../ir/node.js";
 import { convGeometry, maskAsKernelShape } from "../ir/ops/conv.js";
 import type { Dim } from "../ir/types.js";
@@ -218,13 +218,15 @@ export function planGraph(graph: Graph): Result<Plan> {
   const loadTime = loadTimeValues(graph);
   const needed = neededNodes(graph);
   const zeros = knownZeros(graph);
-  const storage = new Map<string, string>();
-  for (const n of graph.nodes) storage.set(n.name, n.op === "reshape" ? storage.get(n.operands[0]!)! : n.name);
+  const positions = positionIndex(graph);
+  // By position: the name of the node whose buffer holds each value (a reshape shares its operand's).
+  const storage: string[] = new Array(graph.nodes.length);
+  graph.nodes.forEach((n, i) => (storage[i] = n.op === "reshape" ? storage[positions.get(n.operands[0]!)!]! : n.name));
 
   // An output owns its storage when that storage is computed per call (not an input) and no earlier output took it.
   const handedOut = new Set<string>();
   const owned = graph.outputs.map((o) => {
-    const root = byName.get(storage.get(o.value)!)!;
+    const root = byName.get(storage[positions.get(o.value)!]!)!;
     const mine = !loadTime.has(root.name) && root.op !== "input" && !handedOut.has(root.name);
     if (mine) handedOut.add(root.name);
     return mine;
@@ -236,13 +238,14 @@ export function planGraph(graph: Graph): Result<Plan> {
     shape: node.type.shape,
     stage: loadTime.has(node.name) ? "load" : "run",
     needed: needed[i] === 1,
-    storage: storage.get(node.name)!,
-    returned: handedOut.has(storage.get(node.name)!),
+    storage: storage[i]!,
+    returned: handedOut.has(storage[i]!),
     ...geometry(node, byName, zeros),
   }));
-  const index = new Map(values.map((v) => [v.node.name, v]));
+  // values[i] plans graph.nodes[i]: the graph's position index finds them by name.
   const value = (name: string): PlannedValue => {
-    const v = index.get(name);
+    const at = positions.get(name);
+    const v = at === undefined ? undefined : values[at];
     if (!v) throw new InternalError(`codegen: no value %${name}`);
     return v;
   };
