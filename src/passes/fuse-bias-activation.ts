@@ -88,12 +88,13 @@ export const fuseBiasActivation: Pass = {
     if (chains.size === 0) return graph;
     // The conv and bias_add of a chain are built at its last node, after every operand of the chain; until then
     // they stand for their first operand, which only the chain's own rule reads past.
-    const inner = new Set<string>();
-    for (const [last, c] of chains) for (const n of [c.conv, c.bias, c.activation]) if (n !== undefined && n !== last) inner.add(n);
+    // One map for both roles, so that the rule asks once per node.
+    const roles = new Map<string, Chain | "inner">(chains);
+    for (const [last, c] of chains) for (const n of [c.conv, c.bias, c.activation]) if (n !== undefined && n !== last) roles.set(n, "inner");
     return rewriteGraph(graph, (node, r) => {
-      if (inner.has(node.name)) return r.value(node.operands[0]!);
-      const chain = chains.get(node.name);
-      if (!chain) return undefined;
+      const chain = roles.get(node.name);
+      if (chain === undefined) return undefined;
+      if (chain === "inner") return r.value(node.operands[0]!);
       const conv = r.producer(chain.conv)! as Extract<AnyNode, { op: "conv2d" | "masked_conv2d" }>;
       const [x, k, mask] = conv.operands.map((o) => r.value(o)) as [Value, Value, Value | undefined];
       const out = k.type.shape[3] as number;
