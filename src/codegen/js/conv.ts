@@ -13,7 +13,7 @@ import { jsIdentifier } from "../escape.js";
 import { productExpr } from "../literals.js";
 import type { ConvPlan, PlannedValue, Tap } from "../lower.js";
 import type { JsContext } from "./context.js";
-import { BLOCK, type ConvLayout, type RunLayout, convLayout, packLines } from "./conv_layout.js";
+import { BLOCK, type ConvLayout, type ConvsAlike, type RunLayout, convLayout, packLines } from "./conv_layout.js";
 import { type FusedActivation, activationExpr } from "./epilogue.js";
 import { count, sum, times } from "./expr.js";
 
@@ -170,6 +170,32 @@ function padLines(c: ConvPlan, x: string, xp: string, n: string): string[] {
   ];
 }
 
+/** Stand-ins for the names packLines writes into its lines; they occur in no name or number. */
+const PACKED = "\u0000packed\u0000";
+const KERNEL = "\u0000kernel\u0000";
+const MASK = "\u0000mask\u0000";
+
+/**
+ * packLines for this conv: made once per mask shape for convs alike with stand-in names, then the names filled in.
+ * packLines uses the names only as whole words of its text, so this is the very text it would write.
+ */
+function packedLines(
+  alike: ConvsAlike,
+  c: ConvPlan,
+  layout: ConvLayout,
+  names: { packed: string; kernel: string; mask: { id: string; shape: readonly number[] } | undefined },
+): { tables: string[]; lines: string[] } {
+  const key = names.mask === undefined ? "" : names.mask.shape.join(",");
+  let template = alike.packing.get(key);
+  if (template === undefined) {
+    template = packLines(c, layout, PACKED, KERNEL, names.mask && { id: MASK, shape: names.mask.shape });
+    alike.packing.set(key, template);
+  }
+  const fill = (line: string) =>
+    line.replaceAll(PACKED, () => names.packed).replaceAll(KERNEL, () => names.kernel).replaceAll(MASK, () => names.mask?.id ?? MASK);
+  return { tables: template.tables.map(fill), lines: template.lines.map(fill) };
+}
+
 /** The operands of a conv by IR name: input, kernel, mask (masked_conv2d), bias (fused). */
 export interface ConvOperands {
   readonly x: string;
@@ -187,7 +213,14 @@ export interface ConvOperands {
  */
 export function convCode(value: PlannedValue, ctx: JsContext, operands: ConvOperands, activation: FusedActivation = { kind: "linear" }): Emitted {
   const c = value.conv!;
-  const layout = convLayout(c);
+  // The loops depend on the conv's geometry, live taps, bias and activation only: convs alike share one function
+  // (declared in load() with the first of them; function declarations hoist, so later convs call it by name), and
+  // the layout and packing code of the first, made once (a deep chain has thousands of convs alike).
+  const bias = operands.bias === undefined ? undefined : ctx.ref(operands.bias);
+  const loopKey = JSON.stringify([c.inSize, c.inChannels, c.outChannels, c.groups, c.kernelSize, c.outSize, c.pads, c.strides, c.dilations, c.liveTaps, c.groupRuns, activation, bias !== undefined]);
+  let alike = ctx.convsAlike.get(loopKey);
+  if (alike === undefined) ctx.convsAlike.set(loopKey, (alike = { layout: convLayout(c), packing: new Map() }));
+  const layout = alike.layout;
   const [pt, pb, pl, pr] = c.pads;
   const [h, w] = c.inSize;
   const hp = h + pt + pb;
@@ -199,7 +232,6 @@ export function convCode(value: PlannedValue, ctx: JsContext, operands: ConvOper
   const x = ctx.ref(operands.x);
   const kernel = ctx.ref(operands.kernel);
   const mask = operands.mask === undefined ? undefined : { id: ctx.ref(operands.mask), shape: c.maskShape! };
-  const bias = operands.bias === undefined ? undefined : ctx.ref(operands.bias);
   const y = value.id;
   const packed = ctx.scratch64(value, "packed", String(layout.size)).id;
   const xpad = ctx.scratch64(value, "xpad", productExpr([n, String(hp * wp * c.inChannels)]));
@@ -226,9 +258,6 @@ export function convCode(value: PlannedValue, ctx: JsContext, operands: ConvOper
   ];
   // Pixel blocks outermost, all channel blocks of one pixel block in turn (measured: as fast as running each channel
   // block over a whole image, and faster for the 7×7 first layer).
-  // The loops depend on the conv's geometry, live taps, bias and activation only: convs alike share one function
-  // (declared in load() with the first of them; function declarations hoist, so later convs call it by name).
-  const loopKey = JSON.stringify([c.inSize, c.inChannels, c.outChannels, c.groups, c.kernelSize, c.outSize, c.pads, c.strides, c.dilations, c.liveTaps, c.groupRuns, activation, bias !== undefined]);
   const shared = ctx.convLoops.get(loopKey);
   if (shared === undefined) {
     const pixelLoop = nested(`for (let n = 0; n < batch; n++) {`, nested(`for (let oy = 0; oy < ${oh}; oy++) {`, rowLines((p) => channelLines(k, (blk) => blockLines(k, p, blk))))).map((l) => `  ${l}`);
@@ -243,7 +272,7 @@ export function convCode(value: PlannedValue, ctx: JsContext, operands: ConvOper
     ]);
   }
   const call = shared ?? fn;
-  const { tables, lines: packing } = packLines(c, layout, packed, kernel, mask);
+  const { tables, lines: packing } = packedLines(alike, c, layout, { packed, kernel, mask });
   ctx.declare(tables);
   const code = [
     `const ${y} = ${ctx.alloc(value)};`,
