@@ -171,13 +171,13 @@ function padLines(c: ConvPlan, x: string, xp: string, n: string): string[] {
 }
 
 /** Stand-ins for the names packLines writes into its lines; they occur in no name or number. */
-const PACKED = "\u0000packed\u0000";
-const KERNEL = "\u0000kernel\u0000";
-const MASK = "\u0000mask\u0000";
+/** packLines's names as stand-ins: `\0` + the name's index + `\0`; no name or number holds a `\0`. */
+const STAND_INS = ["\u00000\u0000", "\u00001\u0000", "\u00002\u0000"] as const;
 
 /**
- * packLines for this conv: made once per mask shape for convs alike with stand-in names, then the names filled in.
- * packLines uses the names only as whole words of its text, so this is the very text it would write.
+ * packLines for this conv: made once per mask shape for convs alike with stand-in names, each line split at them,
+ * then the names filled in. packLines uses the names only as whole words of its text, so this is the very text it
+ * would write.
  */
 function packedLines(
   alike: ConvsAlike,
@@ -188,11 +188,19 @@ function packedLines(
   const key = names.mask === undefined ? "" : names.mask.shape.join(",");
   let template = alike.packing.get(key);
   if (template === undefined) {
-    template = packLines(c, layout, PACKED, KERNEL, names.mask && { id: MASK, shape: names.mask.shape });
+    const [p, k, m] = STAND_INS;
+    const made = packLines(c, layout, p, k, names.mask && { id: m, shape: names.mask.shape });
+    const split = (line: string) => line.split("\u0000");
+    template = { tables: made.tables.map(split), lines: made.lines.map(split) };
     alike.packing.set(key, template);
   }
-  const fill = (line: string) =>
-    line.replaceAll(PACKED, () => names.packed).replaceAll(KERNEL, () => names.kernel).replaceAll(MASK, () => names.mask?.id ?? MASK);
+  const values = [names.packed, names.kernel, names.mask?.id ?? ""];
+  // Split lines alternate text and a stand-in's index: text, index, text, …
+  const fill = (parts: readonly string[]) => {
+    let line = parts[0]!;
+    for (let i = 1; i < parts.length; i += 2) line += values[Number(parts[i])]! + parts[i + 1]!;
+    return line;
+  };
   return { tables: template.tables.map(fill), lines: template.lines.map(fill) };
 }
 

@@ -38,7 +38,8 @@ export interface ConvLayout {
 /** What convs alike (the same loop key, conv.ts) share: their weights' layout and, by mask shape, their packing code. */
 export interface ConvsAlike {
   readonly layout: ConvLayout;
-  readonly packing: Map<string, { readonly tables: readonly string[]; readonly lines: readonly string[] }>;
+  /** Lines split at the stand-ins for their names (conv.ts). */
+  readonly packing: Map<string, { readonly tables: readonly (readonly string[])[]; readonly lines: readonly (readonly string[])[] }>;
 }
 
 /** The packed layout of a conv's weights. */
