@@ -4,11 +4,11 @@
 // code (see tfjs/ and js/).
 
 import { type Result, InternalError, failed, ok } from "../diagnostics.js";
-import { loadTimeValues, neededValues } from "../ir/analysis.js";
+import { type NodeIndex, loadTimeValues, neededNodes, nodeIndex, positionIndex } from "../ir/analysis.js";
 import type { AnyNode, Conv2dAttrs, Graph } from "../ir/node.js";
 import { convGeometry, maskAsKernelShape } from "../ir/ops/conv.js";
 import type { Dim } from "../ir/types.js";
-import { verifyGraph } from "../ir/verify.js";
+import { isKnownValid, verifyGraph } from "../ir/verify.js";
 import { jsIdentifier } from "./escape.js";
 import type { SymbolIds } from "./literals.js";
 import { knownZeros, liveTaps } from "./taps.js";
@@ -115,7 +115,7 @@ export interface Plan {
 
 const sameTaps = (a: readonly Tap[], b: readonly Tap[]) => a.length === b.length && a.every((t, i) => t[0] === b[i]![0] && t[1] === b[i]![1]);
 
-function convPlan(node: AnyNode, byName: ReadonlyMap<string, AnyNode>, zeros: ReturnType<typeof knownZeros>): ConvPlan {
+function convPlan(node: AnyNode, byName: NodeIndex, zeros: ReturnType<typeof knownZeros>): ConvPlan {
   // fused_conv2d: input, kernel, bias and the optional mask last.
   const [xName, kName] = node.operands;
   const mName = node.op === "fused_conv2d" ? node.operands[3] : node.operands[2];
@@ -154,7 +154,7 @@ function convPlan(node: AnyNode, byName: ReadonlyMap<string, AnyNode>, zeros: Re
   };
 }
 
-function transposePlan(node: Extract<AnyNode, { op: "conv2d_transpose" }>, byName: ReadonlyMap<string, AnyNode>): TransposePlan {
+function transposePlan(node: Extract<AnyNode, { op: "conv2d_transpose" }>, byName: NodeIndex): TransposePlan {
   const [batch, h, w, c] = byName.get(node.operands[0]!)!.type.shape as [Dim, number, number, number];
   const [kh, kw, o] = byName.get(node.operands[1]!)!.type.shape as [number, number, number, number];
   const [, oh, ow] = node.type.shape as [Dim, number, number, number];
@@ -163,7 +163,7 @@ function transposePlan(node: Extract<AnyNode, { op: "conv2d_transpose" }>, byNam
   return { batch, inSize: [h, w], inChannels: c, outChannels: o, kernelSize: [kh, kw], outSize: [oh, ow], pads: forward.pads, strides: node.attrs.strides };
 }
 
-function poolPlan(node: Extract<AnyNode, { op: "max_pool" | "avg_pool" }>, byName: ReadonlyMap<string, AnyNode>): PoolPlan {
+function poolPlan(node: Extract<AnyNode, { op: "max_pool" | "avg_pool" }>, byName: NodeIndex): PoolPlan {
   const [batch, h, w, c] = byName.get(node.operands[0]!)!.type.shape as [Dim, number, number, Dim];
   const a = node.attrs;
   const g = convGeometry([h, w], a.window, { strides: a.strides, dilations: [1, 1], padding: a.padding, groups: 1 });
@@ -171,7 +171,7 @@ function poolPlan(node: Extract<AnyNode, { op: "max_pool" | "avg_pool" }>, byNam
 }
 
 /** The geometry a node's emitters need, resolved once. */
-function geometry(node: AnyNode, byName: ReadonlyMap<string, AnyNode>, zeros: ReturnType<typeof knownZeros>): Partial<PlannedValue> {
+function geometry(node: AnyNode, byName: NodeIndex, zeros: ReturnType<typeof knownZeros>): Partial<PlannedValue> {
   switch (node.op) {
     case "conv2d":
     case "masked_conv2d":
@@ -209,21 +209,24 @@ function symbolIds(graph: Graph): Map<string, string> {
 
 /** Lowers a graph to the plan both targets emit from. Fails on graphs the verifier rejects. */
 export function planGraph(graph: Graph): Result<Plan> {
-  const broken = verifyGraph(graph);
+  // Graphs of the parser, the builder and the passes are known valid; others (a user's own) are checked here.
+  const broken = isKnownValid(graph) ? [] : verifyGraph(graph);
   if (broken.length > 0) return failed(broken);
   const symbols = symbolIds(graph);
 
-  const byName = new Map(graph.nodes.map((n) => [n.name, n]));
+  const byName = nodeIndex(graph);
   const loadTime = loadTimeValues(graph);
-  const needed = neededValues(graph);
+  const needed = neededNodes(graph);
   const zeros = knownZeros(graph);
-  const storage = new Map<string, string>();
-  for (const n of graph.nodes) storage.set(n.name, n.op === "reshape" ? storage.get(n.operands[0]!)! : n.name);
+  const positions = positionIndex(graph);
+  // By position: the name of the node whose buffer holds each value (a reshape shares its operand's).
+  const storage: string[] = new Array(graph.nodes.length);
+  graph.nodes.forEach((n, i) => (storage[i] = n.op === "reshape" ? storage[positions.get(n.operands[0]!)!]! : n.name));
 
   // An output owns its storage when that storage is computed per call (not an input) and no earlier output took it.
   const handedOut = new Set<string>();
   const owned = graph.outputs.map((o) => {
-    const root = byName.get(storage.get(o.value)!)!;
+    const root = byName.get(storage[positions.get(o.value)!]!)!;
     const mine = !loadTime.has(root.name) && root.op !== "input" && !handedOut.has(root.name);
     if (mine) handedOut.add(root.name);
     return mine;
@@ -234,14 +237,15 @@ export function planGraph(graph: Graph): Result<Plan> {
     id: jsIdentifier(`v${i}`),
     shape: node.type.shape,
     stage: loadTime.has(node.name) ? "load" : "run",
-    needed: needed.has(node.name),
-    storage: storage.get(node.name)!,
-    returned: handedOut.has(storage.get(node.name)!),
+    needed: needed[i] === 1,
+    storage: storage[i]!,
+    returned: handedOut.has(storage[i]!),
     ...geometry(node, byName, zeros),
   }));
-  const index = new Map(values.map((v) => [v.node.name, v]));
+  // values[i] plans graph.nodes[i]: the graph's position index finds them by name.
   const value = (name: string): PlannedValue => {
-    const v = index.get(name);
+    const at = positions.get(name);
+    const v = at === undefined ? undefined : values[at];
     if (!v) throw new InternalError(`codegen: no value %${name}`);
     return v;
   };

@@ -3,6 +3,7 @@
 // Not the thread pool itself: that is code of the emitted module, so that a compiled file runs threads on its own.
 
 import { InternalError } from "../diagnostics.js";
+import { positionIndex } from "../ir/analysis.js";
 import type { Graph } from "../ir/node.js";
 import type { Dim } from "../ir/types.js";
 import type { ModuleParts } from "./emitter.js";
@@ -27,30 +28,41 @@ export interface BatchSplit {
  * of a batched value (softmax across samples). Undefined when there is no such size.
  */
 export function batchSplit(graph: Graph): BatchSplit | undefined {
-  const symbol = graph.nodes.find((n) => n.op === "input" && typeof n.type.shape[0] === "string")?.type.shape[0];
+  const nodes = graph.nodes;
+  const symbol = nodes.find((n) => n.op === "input" && typeof n.type.shape[0] === "string")?.type.shape[0];
   if (typeof symbol !== "string") return undefined;
-  const batched = new Set<string>();
-  for (const n of graph.nodes) {
+  const positions = positionIndex(graph);
+  // By position: 1 for the values whose axis 0 is the batch.
+  const batched = new Uint8Array(nodes.length);
+  const isBatched = (name: string) => {
+    const at = positions.get(name);
+    return at !== undefined && batched[at] === 1;
+  };
+  for (let i = 0; i < nodes.length; i++) {
+    const n = nodes[i]!;
     const shape = n.type.shape;
     const at = shape.indexOf(symbol);
     if (at > 0 || shape.lastIndexOf(symbol) !== at) return undefined;
-    const fromBatched = n.operands.some((o) => batched.has(o));
+    const fromBatched = n.operands.some(isBatched);
     if (at < 0) {
       if (fromBatched) return undefined;
       continue;
     }
     const axis = (n.attrs as { axis?: unknown }).axis;
     if (typeof axis === "number" && (axis === 0 || axis === -shape.length)) return undefined;
-    batched.add(n.name);
+    batched[i] = 1;
   }
-  const byName = new Map(graph.nodes.map((n) => [n.name, n]));
-  if (graph.outputs.length === 0 || !graph.outputs.every((o) => batched.has(o.value))) return undefined;
-  const inputs = graph.nodes.filter((n) => n.op === "input" && n.type.shape[0] === symbol).map((n) => n.name);
+  if (graph.outputs.length === 0 || !graph.outputs.every((o) => isBatched(o.value))) return undefined;
+  const inputs = nodes.filter((n) => n.op === "input" && n.type.shape[0] === symbol).map((n) => n.name);
   let macs = 0;
-  for (const n of graph.nodes) {
-    if (!batched.has(n.name)) continue;
+  for (let i = 0; i < nodes.length; i++) {
+    if (batched[i] === 0) continue;
+    const n = nodes[i]!;
     // A conv or linear layer: a weight operand of rank ≥ 2 whose last axis is the output channels.
-    const weight = n.operands.slice(1).map((o) => byName.get(o)!).find((o) => !batched.has(o.name) && o.type.shape.length >= 2);
+    const weight = n.operands
+      .slice(1)
+      .map((o) => nodes[positions.get(o)!]!)
+      .find((o) => !isBatched(o.name) && o.type.shape.length >= 2);
     if (weight === undefined) continue;
     const perOut = weight.type.shape.slice(0, -1);
     macs += product(n.type.shape.slice(1)) * product(perOut);

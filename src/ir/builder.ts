@@ -4,7 +4,9 @@
 
 import { type Diagnostic, type Result, type Span, error, failed, hasErrors, ok } from "../diagnostics.js";
 import type { AnyNode, Conv2dAttrs, Graph, GraphOutput, Node, OpAttrs, OpKind } from "./node.js";
+import { rememberPositions } from "./analysis.js";
 import { acceptsOperandCount, isProblem } from "./ops/def.js";
+import { markValid } from "./verify.js";
 import { opDef } from "./registry.js";
 import { type Dim, MAX_ELEMENTS, MAX_RANK, type TensorType, formatShape, knownElements, tensorType } from "./types.js";
 
@@ -36,15 +38,21 @@ const ownedData = new WeakSet<Float32Array>();
  * the graph (nodes are immutable). Constant data is copied once and then shared between graphs.
  */
 function ownAttrs<T>(attrs: T): T {
+  const source = attrs as Record<string, unknown>;
   const copy: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(attrs as Record<string, unknown>)) {
+  for (const key of Object.keys(source)) {
+    const value = source[key];
     if (value === undefined) continue;
     if (value instanceof Float32Array) {
       const data = ownedData.has(value) ? value : Float32Array.from(value);
       ownedData.add(data);
       copy[key] = data;
+    } else if (Array.isArray(value)) {
+      // Attribute lists hold numbers and words only, so a frozen one (another node's, when a pass rebuilds) is
+      // shared as it is.
+      copy[key] = Object.isFrozen(value) ? value : Object.freeze([...value]);
     } else {
-      copy[key] = Array.isArray(value) ? Object.freeze([...value]) : value;
+      copy[key] = value;
     }
   }
   return Object.freeze(copy) as T;
@@ -53,7 +61,12 @@ function ownAttrs<T>(attrs: T): T {
 export class GraphBuilder {
   readonly diagnostics: Diagnostic[] = [];
   private readonly nodes: AnyNode[] = [];
-  private readonly byName = new Map<string, AnyNode>();
+  /** Where each name's node is in `nodes`. */
+  private positions = new Map<string, number>();
+  /** build() lent `positions` to the graph it made as that graph's index: the next change copies it first. */
+  private lent = false;
+  /** Whether a node was adopted: its operands and type are the caller's word, not checked here. */
+  private adopted = false;
   private readonly outputs: GraphOutput[] = [];
   private readonly reserved: { has(name: string): boolean };
 
@@ -75,7 +88,7 @@ export class GraphBuilder {
     }
     for (const v of operands) {
       if (!v.valid) return this.poison(opts);
-      if (this.byName.get(v.name)?.type !== v.type) {
+      if (this.byName(v.name)?.type !== v.type) {
         return this.fail("MC2012", `${op}: operand %${v.name} does not come from this builder`, opts);
       }
     }
@@ -96,7 +109,7 @@ export class GraphBuilder {
     }
     const node = Object.freeze({ name, op, operands: Object.freeze(operands.map((v) => v.name)), attrs: owned, type, span: opts.span }) as Node<K>;
     this.nodes.push(node as AnyNode);
-    this.byName.set(name, node as AnyNode);
+    this.place(name);
     return { name, type, valid: true };
   }
 
@@ -107,9 +120,10 @@ export class GraphBuilder {
    * the type the node was built with; its type is not inferred again.
    */
   adopt(node: AnyNode): Value {
-    if (this.byName.has(node.name)) return this.fail("MC2001", `'${node.name}' is already bound`, { span: node.span });
+    if (this.positions.has(node.name)) return this.fail("MC2001", `'${node.name}' is already bound`, { span: node.span });
+    this.adopted = true;
     this.nodes.push(node);
-    this.byName.set(node.name, node);
+    this.place(node.name);
     return { name: node.name, type: node.type, valid: true };
   }
 
@@ -163,7 +177,7 @@ export class GraphBuilder {
   /** Marks a value as a model output under `name`. */
   output(name: string, value: Value, opts: { span?: Span } = {}): void {
     if (!value.valid) return;
-    if (this.byName.get(value.name)?.type !== value.type) {
+    if (this.byName(value.name)?.type !== value.type) {
       this.diagnostics.push(error("MC2012", `output '${name}': %${value.name} does not come from this builder`, opts.span));
       return;
     }
@@ -188,13 +202,13 @@ export class GraphBuilder {
 
   /** The value bound to a name, if any. */
   lookup(name: string): Value | undefined {
-    const n = this.byName.get(name);
+    const n = this.byName(name);
     return n ? { name: n.name, type: n.type, valid: true } : undefined;
   }
 
   /** The node behind a value (e.g. to read a constant's data). */
   nodeOf(v: Value): AnyNode | undefined {
-    return this.byName.get(v.name);
+    return this.byName(v.name);
   }
 
   /** The finished graph, or the errors met while building it. */
@@ -203,7 +217,27 @@ export class GraphBuilder {
       this.diagnostics.push(error("MC2013", `model '${this.name}' has no output; add an 'output' line`));
     }
     if (hasErrors(this.diagnostics)) return failed(this.diagnostics);
-    return ok<Graph>({ name: this.name, nodes: [...this.nodes], outputs: [...this.outputs] }, this.diagnostics);
+    const graph: Graph = { name: this.name, nodes: [...this.nodes], outputs: [...this.outputs] };
+    // The graph's node positions by name are exactly ours: passes and backends that index it get this map instead of a new one.
+    rememberPositions(graph, this.positions);
+    this.lent = true;
+    // Every node was checked as it was added (unique name, operands of this builder, the shape rule's type).
+    if (!this.adopted) markValid(graph);
+    return ok(graph, this.diagnostics);
+  }
+
+  private byName(name: string): AnyNode | undefined {
+    const at = this.positions.get(name);
+    return at === undefined ? undefined : this.nodes[at];
+  }
+
+  /** Records the node just pushed; `positions` is copied first when it was lent to a built graph. */
+  private place(name: string): void {
+    if (this.lent) {
+      this.positions = new Map(this.positions);
+      this.lent = false;
+    }
+    this.positions.set(name, this.nodes.length - 1);
   }
 
   private claim(opts: NodeOptions, op: string): string | undefined {
@@ -212,7 +246,7 @@ export class GraphBuilder {
         this.diagnostics.push(error("MC2001", "a name must not be empty", opts.span));
         return undefined;
       }
-      const prior = this.byName.get(opts.name);
+      const prior = this.byName(opts.name);
       if (prior) {
         const notes = prior.span ? [{ message: `'${opts.name}' was first bound here`, span: prior.span }] : [];
         this.diagnostics.push(error("MC2001", `'${opts.name}' is already bound`, opts.span, notes));
@@ -222,7 +256,7 @@ export class GraphBuilder {
     }
     const hint = opts.hint ?? op;
     let name = hint;
-    for (let i = 1; this.byName.has(name) || this.reserved.has(name); i++) name = `${hint}.${i}`;
+    for (let i = 1; this.positions.has(name) || this.reserved.has(name); i++) name = `${hint}.${i}`;
     return name;
   }
 

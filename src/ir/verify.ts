@@ -8,6 +8,23 @@ import { acceptsOperandCount, isProblem } from "./ops/def.js";
 import { isOpKind, opDef } from "./registry.js";
 import { formatType, sameShape } from "./types.js";
 
+/**
+ * Graphs known to pass verifyGraph: those it passed, those a GraphBuilder built from its own checked nodes, and
+ * what a rewrite or dead-code removal made of them. Graphs are immutable, so the knowledge stays true.
+ */
+const valid = new WeakSet<Graph>();
+
+/** Records that `graph` passes verifyGraph: for the builder and the rewrite driver, which keep the invariants. */
+export function markValid(graph: Graph): void {
+  valid.add(graph);
+}
+
+/** Whether `graph` is known to pass verifyGraph, without checking it again. */
+export function isKnownValid(graph: Graph): boolean {
+  return valid.has(graph);
+}
+
+/** The invariants `graph` breaks (none for a valid graph); the check runs in full whatever is known already. */
 export function verifyGraph(graph: Graph): Diagnostic[] {
   const ds: Diagnostic[] = [];
   const types = new Map<string, import("./types.js").TensorType>();
@@ -43,5 +60,6 @@ export function verifyGraph(graph: Graph): Diagnostic[] {
     names.add(out.name);
     if (!types.has(out.value)) ds.push(error("MC3001", `output '${out.name}' names %${out.value}, which is not defined`, out.span));
   }
+  if (ds.length === 0) valid.add(graph);
   return ds;
 }

@@ -3,6 +3,7 @@
 // Passes crop and split kernels by it; the js target emits no code for dead taps. Assumes finite weights: a zero
 // tap times an infinite or NaN weight is taken as zero, not NaN.
 
+import { positionIndex } from "./analysis.js";
 import type { AnyNode, Graph } from "./node.js";
 import { maskAsKernelShape } from "./ops/conv.js";
 import { elementCount, stridesOf } from "./ops/def.js";
@@ -76,19 +77,66 @@ export function nodeZeros(node: AnyNode, operand: (name: string) => { shape: rea
   }
 }
 
+/** A number per flags array met, so that memo keys can name an array by identity. */
+const flagIds = new WeakMap<ZeroFlags, number>();
+let nextFlagId = 1;
+
+function flagId(z: ZeroFlags | undefined): number {
+  if (z === undefined) return 0;
+  let id = flagIds.get(z);
+  if (id === undefined) flagIds.set(z, (id = nextFlagId++));
+  return id;
+}
+
+/** Constants up to this many elements are told apart by their values in memo keys (masks are small). */
+const SMALL_CONSTANT = 64;
+
+/**
+ * What determines a node's flags, as a memo key: its op, result shape and attributes, its operands' shapes and
+ * flags (by identity); a small constant by its values. Undefined for a node worth no memo (a large constant).
+ */
+function zeroKey(node: AnyNode, operands: readonly { shape: readonly number[]; zeros?: ZeroFlags }[]): string | undefined {
+  if (node.op === "constant") return node.attrs.data.length <= SMALL_CONSTANT ? `constant:${node.attrs.data.join(",")}` : undefined;
+  if (node.op === "input") return undefined;
+  let key = `${node.op}:${node.type.shape.join(",")}`;
+  if (node.op === "slice") key += `:${node.attrs.axis},${node.attrs.begin},${node.attrs.size}`;
+  for (const o of operands) key += `|${o.shape.join(",")}#${flagId(o.zeros)}`;
+  return key;
+}
+
 /**
  * The values with elements known to be zero, by node name. Constants and inputs with a declared support start such
  * knowledge; reshape and slice keep it and mul spreads it. Everything else is taken as possibly nonzero everywhere.
+ * Nodes alike (a deep chain's copies of one mask, the kernels masked by it) compute their flags once and share them.
  */
 export function knownZeros(graph: Graph): Map<string, ZeroFlags> {
   const zeros = new Map<string, ZeroFlags>();
-  const shapes = new Map<string, readonly number[]>();
-  const operand = (name: string) => ({ shape: shapes.get(name) ?? [], zeros: zeros.get(name) });
-  for (const node of graph.nodes) {
-    if (!isConcrete(node.type.shape)) continue;
-    shapes.set(node.name, node.type.shape);
-    if (!ZERO_OPS.has(node.op) || node.operands.some((o) => !shapes.has(o))) continue;
-    const z = nodeZeros(node, operand);
+  const positions = positionIndex(graph);
+  const nodes = graph.nodes;
+  // By position: the flags found so far (only nodes of known shape and ops in ZERO_OPS have any).
+  const flags: (ZeroFlags | undefined)[] = new Array(nodes.length);
+  const memo = new Map<string, ZeroFlags | undefined>();
+  for (let i = 0; i < nodes.length; i++) {
+    const node = nodes[i]!;
+    if (!ZERO_OPS.has(node.op) || !isConcrete(node.type.shape)) continue;
+    // Operands defined earlier with known shapes, or nothing is known.
+    const from: { shape: readonly number[]; zeros?: ZeroFlags }[] = [];
+    for (const o of node.operands) {
+      const at = positions.get(o);
+      const shape = at !== undefined && at < i ? nodes[at]!.type.shape : undefined;
+      if (shape === undefined || !isConcrete(shape)) break;
+      from.push({ shape, zeros: flags[at!] });
+    }
+    if (from.length < node.operands.length) continue;
+    const key = zeroKey(node, from);
+    let z: ZeroFlags | undefined;
+    if (key !== undefined && memo.has(key)) {
+      z = memo.get(key);
+    } else {
+      z = nodeZeros(node, (name) => from[node.operands.indexOf(name)]!);
+      if (key !== undefined) memo.set(key, z);
+    }
+    flags[i] = z;
     if (z) zeros.set(node.name, z);
   }
   return zeros;

@@ -13,25 +13,43 @@
 //   arguments  := argument (',' argument)*                              argument := ((NAME | 'mask') '=')? expr
 //   expr       := NUMBER | STRING | list | NAME ('(' arguments? ')')?   list := '[' expr (',' expr)* ']'
 
-import { type CstNode, CstParser, type IParserErrorMessageProvider, type IRecognitionException, type IToken, type TokenType } from "chevrotain";
+import { type CstNode, CstParser, type IOrAlt, type IParserErrorMessageProvider, type IRecognitionException, type IToken, type TokenType } from "chevrotain";
 import { closest } from "./spelling.js";
 import * as t from "./tokens.js";
 
 export class MconvParser extends CstParser {
+  /**
+   * Each OR's alternatives, made on its first call and reused (chevrotain's advice for hot rules): a literal array
+   * of closures would be rebuilt on every call — per statement, argument and value of a 10,000-line model.
+   */
+  private readonly alts: { [rule: string]: IOrAlt<unknown>[] } = {};
+
+  /**
+   * Starts the parse-tree node of a rule: chevrotain's own (an internal of chevrotain 11, not in its typings; were
+   * it renamed, nodes would simply be chevrotain's again) gives `children` a null prototype, which V8 keeps as a
+   * hash table — most of a large file's parse tree. A plain object holds the few labels a rule has in place. No
+   * label of the grammar is a name of Object.prototype, and the tree is read by label only.
+   */
+  cstInvocationStateUpdate(fullRuleName: string): void {
+    const node = { name: fullRuleName, children: {} };
+    (this as unknown as { setInitialNodeLocation(node: object): void }).setInitialNodeLocation(node);
+    (this as unknown as { CST_STACK: object[] }).CST_STACK.push(node);
+  }
+
   constructor() {
-    super(t.allTokens, { recoveryEnabled: true, maxLookahead: 2, nodeLocationTracking: "full", errorMessageProvider });
+    super(t.allTokens, { recoveryEnabled: true, maxLookahead: 2, nodeLocationTracking: "onlyOffset", errorMessageProvider });
     this.performSelfAnalysis();
   }
 
   readonly file = this.RULE("file", () => {
-    this.MANY(() => this.OR([{ ALT: () => this.SUBRULE(this.model) }, { ALT: () => this.SUBRULE(this.block) }]));
+    this.MANY(() => this.OR((this.alts.file ??= [{ ALT: () => this.SUBRULE(this.model) }, { ALT: () => this.SUBRULE(this.block) }])));
   });
 
   readonly model = this.RULE("model", () => {
     this.CONSUME(t.Model);
     this.CONSUME(t.Identifier, { LABEL: "name" });
     this.CONSUME(t.LCurly);
-    this.MANY(() => this.OR([{ ALT: () => this.SUBRULE(this.statement) }, { ALT: () => this.CONSUME(t.Semicolon) }]));
+    this.MANY(() => this.OR((this.alts.body ??= [{ ALT: () => this.SUBRULE(this.statement) }, { ALT: () => this.CONSUME(t.Semicolon) }])));
     this.CONSUME(t.RCurly);
   });
 
@@ -48,7 +66,7 @@ export class MconvParser extends CstParser {
     });
     this.CONSUME(t.RParen);
     this.CONSUME(t.LCurly);
-    this.MANY2(() => this.OR([{ ALT: () => this.SUBRULE(this.statement) }, { ALT: () => this.CONSUME(t.Semicolon) }]));
+    this.MANY2(() => this.OR((this.alts.body ??= [{ ALT: () => this.SUBRULE(this.statement) }, { ALT: () => this.CONSUME(t.Semicolon) }])));
     this.CONSUME(t.RCurly);
   });
 
@@ -61,13 +79,13 @@ export class MconvParser extends CstParser {
   });
 
   readonly statement = this.RULE("statement", () => {
-    this.OR([
+    this.OR((this.alts.statement ??= [
       { ALT: () => this.SUBRULE(this.inputDecl) },
       { ALT: () => this.SUBRULE(this.maskDecl) },
       { ALT: () => this.SUBRULE(this.outputDecl) },
       { ALT: () => this.SUBRULE(this.returnStmt) },
       { ALT: () => this.SUBRULE(this.assignment) },
-    ]);
+    ]));
   });
 
   readonly inputDecl = this.RULE("inputDecl", () => {
@@ -89,7 +107,7 @@ export class MconvParser extends CstParser {
   });
 
   readonly dim = this.RULE("dim", () => {
-    this.OR([{ ALT: () => this.CONSUME(t.NumberLiteral) }, { ALT: () => this.CONSUME(t.Identifier) }]);
+    this.OR((this.alts.dim ??= [{ ALT: () => this.CONSUME(t.NumberLiteral) }, { ALT: () => this.CONSUME(t.Identifier) }]));
   });
 
   readonly maskDecl = this.RULE("maskDecl", () => {
@@ -126,10 +144,10 @@ export class MconvParser extends CstParser {
     this.CONSUME(t.Equals);
     this.OPTION(() => {
       this.CONSUME(t.Repeat);
-      this.OR([
+      this.OR((this.alts.count ??= [
         { ALT: () => this.CONSUME(t.NumberLiteral, { LABEL: "count" }) },
         { ALT: () => this.CONSUME3(t.Identifier, { LABEL: "count" }) },
-      ]);
+      ]));
     });
     this.CONSUME4(t.Identifier, { LABEL: "op" });
     this.CONSUME(t.LParen);
@@ -147,17 +165,17 @@ export class MconvParser extends CstParser {
 
   readonly argument = this.RULE("argument", () => {
     this.OPTION(() => {
-      this.OR([
+      this.OR((this.alts.argName ??= [
         { ALT: () => this.CONSUME(t.Identifier, { LABEL: "name" }) },
         { ALT: () => this.CONSUME(t.Mask, { LABEL: "name" }) },
-      ]);
+      ]));
       this.CONSUME(t.Equals);
     });
     this.SUBRULE(this.expr);
   });
 
   readonly expr = this.RULE("expr", () => {
-    this.OR([
+    this.OR((this.alts.expr ??= [
       { ALT: () => this.CONSUME(t.NumberLiteral) },
       { ALT: () => this.CONSUME(t.StringLiteral) },
       { ALT: () => this.SUBRULE(this.list) },
@@ -171,7 +189,7 @@ export class MconvParser extends CstParser {
           });
         },
       },
-    ]);
+    ]));
   });
 
   readonly list = this.RULE("list", () => {
@@ -307,5 +325,8 @@ export function parseTokens(tokens: IToken[]): { cst?: CstNode; errors: IRecogni
     return { errors: parser.errors, stopped: true };
   } finally {
     errorsLeft = Infinity;
+    // The one parser outlives the parse: without this it would hold the file's tokens (and with them every parse
+    // tree node's location) until the next parse — for a 10,000-line model most of the heap while passes run.
+    parser.input = [];
   }
 }

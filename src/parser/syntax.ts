@@ -107,6 +107,8 @@ function openers(tokens: readonly IToken[]): Map<number, number> {
  * its real closer looks stray (`[[1, 1] [0, 1]]` reports the missing ',' only). `sorted` is by offset.
  */
 function withoutBracketEchoes(tokens: readonly IToken[], sorted: readonly Found[]): Diagnostic[] {
+  // A clean file (the usual case) needs no pairing of its brackets.
+  if (sorted.length === 0) return [];
   const opener = openers(tokens);
   return sorted
     .filter(({ at }, i) => {
@@ -149,7 +151,8 @@ function numberDiagnostic(source: Source, tok: IToken): Diagnostic {
 
 function nestingDiagnostic(source: Source, tokens: readonly IToken[]): Diagnostic | undefined {
   let depth = 0;
-  for (const tok of tokens) {
+  for (let i = 0; i < tokens.length; i++) {
+    const tok = tokens[i]!;
     if (t.OPENERS.has(tok.tokenType)) depth++;
     else if (t.CLOSERS.has(tok.tokenType)) depth = Math.max(0, depth - 1);
     if (depth > MAX_NESTING) {

@@ -1,7 +1,7 @@
 // The tokens of the .mconv language and its lexer. Newlines are plain whitespace: statements are told apart by
 // their first token, and "one statement per line" is checked on the parse tree (syntax.ts). No grammar rules here.
 
-import { Lexer, type TokenType, createToken } from "chevrotain";
+import { type IToken, Lexer, type TokenType, createToken } from "chevrotain";
 
 /** A name: a model, a value, an op, an argument, a symbolic dimension or a word value such as `relu`. */
 export const Identifier = createToken({ name: "Identifier", pattern: /[A-Za-z_][A-Za-z0-9_]*/ });
@@ -90,7 +90,39 @@ export const allTokens: TokenType[] = [
   Semicolon,
 ];
 
-export const lexer = new Lexer(allTokens, { positionTracking: "full", ensureOptimizations: false });
+/**
+ * A token as our lexer makes it: the fields of chevrotain's tokens, in an object of a class of its own. chevrotain
+ * makes its tokens as object literals of the same shape as the tokens it makes with NaN positions (the end of input,
+ * tokens inserted by error recovery); V8 then keeps the six position fields of every token as boxed doubles — six
+ * more heap objects per token, which the garbage collector copies while a large file is parsed. Here they are small
+ * integers stored in place.
+ */
+class LexedToken implements IToken {
+  constructor(
+    public image: string,
+    public startOffset: number,
+    public endOffset: number,
+    public startLine: number,
+    public endLine: number,
+    public startColumn: number,
+    public endColumn: number,
+    public tokenTypeIdx: number,
+    public tokenType: TokenType,
+  ) {}
+}
+
+class MconvLexer extends Lexer {
+  /**
+   * chevrotain's lexer makes each token with this method under positionTracking "full" (an internal of chevrotain
+   * 11, not in its typings; were it renamed, tokens would simply be chevrotain's own again).
+   */
+  createFullToken(image: string, startOffset: number, tokenTypeIdx: number, tokenType: TokenType, startLine: number, startColumn: number, imageLength: number): IToken {
+    const last = imageLength - 1;
+    return new LexedToken(image, startOffset, startOffset + last, startLine, startLine, startColumn, startColumn + last, tokenTypeIdx, tokenType);
+  }
+}
+
+export const lexer: Lexer = new MconvLexer(allTokens, { positionTracking: "full", ensureOptimizations: false });
 
 /** Tokens that open a nesting level; their depth is limited before parsing (the parser recurses). */
 export const OPENERS: ReadonlySet<TokenType> = new Set([LCurly, LParen, LBracket]);

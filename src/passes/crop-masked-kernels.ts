@@ -5,6 +5,7 @@
 // Exact for any strides and dilations; SAME is resolved with TensorFlow's rule first. A padding that would become
 // negative (the box starts or ends inside the input's reach) becomes a slice of the input instead.
 
+import { nodeIndex } from "../ir/analysis.js";
 import type { Value } from "../ir/builder.js";
 import type { AnyNode, Conv2dAttrs, Graph } from "../ir/node.js";
 import { convGeometry } from "../ir/ops/conv.js";
@@ -90,7 +91,7 @@ export function croppedConv(node: AnyNode, r: Rewriter, box: TapBox, kernel: Val
 /** The boxes of the convs of `graph` that have dead border taps to cut, by conv name. */
 function croppable(graph: Graph): Map<string, TapBox> {
   const zeros = knownZeros(graph);
-  const byName = new Map(graph.nodes.map((n) => [n.name, n]));
+  const byName = nodeIndex(graph);
   const boxes = new Map<string, TapBox>();
   for (const n of graph.nodes) {
     if (n.op !== "conv2d" && n.op !== "masked_conv2d") continue;

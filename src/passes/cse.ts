@@ -1,9 +1,11 @@
 // common-subexpression-elimination: nodes with the same op, attributes and operands compute the same value, so
-// all but the first are replaced by it. One walk in graph order with a hash key per node (op, operands after
-// replacement, attributes; a constant's data by a hash, confirmed element by element): linear in the graph.
+// all but the first are replaced by it. One walk in graph order, nodes grouped by op and operands after
+// replacement (a constant by its shape and a hash of its data, confirmed element by element), attributes compared
+// within a group: linear in the graph.
 // Inputs and params are never merged: each is a separate part of the model's interface.
 
 import type { AnyNode, Graph } from "../ir/node.js";
+import { sameShape } from "../ir/types.js";
 import type { Pass } from "./pass.js";
 import { rewriteGraph } from "./pass.js";
 
@@ -34,20 +36,35 @@ function attrKey(node: AnyNode): string {
 
 /**
  * For every node that repeats an earlier one, the earlier one's name: one walk, operands compared after their own
- * replacement, so chains of duplicates merge at once.
+ * replacement, so chains of duplicates merge at once. Nodes are grouped by op and operands (a constant, which has
+ * none, by its shape and data hash); attributes and result shapes are compared only within a group, so a node
+ * that shares its operands with no other never has its attributes written out.
  */
 function duplicates(graph: Graph): Map<string, string> {
   const same = new Map<string, string>();
   const seen = new Map<string, AnyNode[]>();
+  const attrs = new Map<AnyNode, string>();
+  const attrsOf = (n: AnyNode) => {
+    let key = attrs.get(n);
+    if (key === undefined) attrs.set(n, (key = `${attrKey(n)}:${n.type.shape.join(",")}`));
+    return key;
+  };
   for (const node of graph.nodes) {
     if (node.op === "input" || node.op === "param") continue;
     const operands = node.operands.map((o) => same.get(o) ?? o);
-    const key = `${node.op}(${operands.join(",")})${attrKey(node)}:${node.type.shape.join(",")}`;
-    const candidates = seen.get(key);
-    const first = candidates?.find((c) => c.op !== "constant" || node.op !== "constant" || sameData(c.attrs.data, node.attrs.data));
+    const group = node.op === "constant" ? `constant ${attrKey(node)}` : `${node.op}(${operands.join(",")})`;
+    const candidates = seen.get(group);
+    if (candidates === undefined) {
+      seen.set(group, [node]);
+      continue;
+    }
+    const first = candidates.find((c) =>
+      c.op === "constant" && node.op === "constant"
+        ? sameShape(c.type.shape, node.type.shape) && sameData(c.attrs.data, node.attrs.data)
+        : attrsOf(c) === attrsOf(node),
+    );
     if (first) same.set(node.name, first.name);
-    else if (candidates) candidates.push(node);
-    else seen.set(key, [node]);
+    else candidates.push(node);
   }
   return same;
 }

@@ -7,7 +7,7 @@
 
 import type { Value } from "../ir/builder.js";
 import type { AnyNode, Graph } from "../ir/node.js";
-import { loadTimeValues } from "../ir/analysis.js";
+import { loadTimeValues, nodeIndex } from "../ir/analysis.js";
 import type { Pass } from "./pass.js";
 import { rewriteGraph } from "./pass.js";
 
@@ -21,7 +21,7 @@ function foldsOf(graph: Graph): Map<string, Fold> {
   const folds = new Map<string, Fold>();
   if (!graph.nodes.some((n) => n.op === "batch_norm")) return folds;
   const known = loadTimeValues(graph);
-  const byName = new Map(graph.nodes.map((n) => [n.name, n]));
+  const byName = nodeIndex(graph);
   const uses = new Map<string, number>();
   for (const n of graph.nodes) for (const o of n.operands) uses.set(o, (uses.get(o) ?? 0) + 1);
   for (const o of graph.outputs) uses.set(o.value, (uses.get(o.value) ?? 0) + 1);

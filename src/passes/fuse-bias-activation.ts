@@ -3,6 +3,7 @@
 // which adds the bias and applies the activation while the output is still in cache. Only when each intermediate
 // feeds nothing else; an activation without a bias gets a zero bias.
 
+import { positionIndex } from "../ir/analysis.js";
 import type { Value } from "../ir/builder.js";
 import type { AnyNode, FusedActivation, Graph } from "../ir/node.js";
 import type { Pass } from "./pass.js";
@@ -34,37 +35,47 @@ interface Chain {
 }
 
 function chainsOf(graph: Graph): Map<string, Chain> {
-  const uses = new Map<string, number>();
-  const user = new Map<string, AnyNode>();
-  for (const n of graph.nodes) {
-    for (const o of n.operands) {
-      uses.set(o, (uses.get(o) ?? 0) + 1);
-      user.set(o, n);
+  // By position: how many operand slots and outputs use each node, and the last node that uses it.
+  const positions = positionIndex(graph);
+  const nodes = graph.nodes;
+  const uses = new Uint32Array(nodes.length);
+  const user = new Int32Array(nodes.length).fill(-1);
+  for (let i = 0; i < nodes.length; i++) {
+    const operands = nodes[i]!.operands;
+    for (let j = 0; j < operands.length; j++) {
+      const at = positions.get(operands[j]!);
+      if (at === undefined) continue;
+      uses[at]!++;
+      user[at] = i;
     }
   }
-  for (const o of graph.outputs) uses.set(o.value, (uses.get(o.value) ?? 0) + 1);
-  /** The one node that uses `name` as its first operand, when nothing else uses it. */
-  const soleUser = (name: string) => {
-    const u = user.get(name);
-    return uses.get(name) === 1 && u?.operands[0] === name ? u : undefined;
+  for (const o of graph.outputs) {
+    const at = positions.get(o.value);
+    if (at !== undefined) uses[at]!++;
+  }
+  /** The one node that uses node `at` as its first operand, when nothing else uses it. */
+  const soleUser = (at: number): number | undefined => {
+    const u = user[at]!;
+    return uses[at] === 1 && u >= 0 && nodes[u]!.operands[0] === nodes[at]!.name ? u : undefined;
   };
   const chains = new Map<string, Chain>();
-  for (const node of graph.nodes) {
+  for (let i = 0; i < nodes.length; i++) {
+    const node = nodes[i]!;
     if (node.op !== "conv2d" && node.op !== "masked_conv2d") continue;
-    let last: AnyNode = node;
+    let last = i;
     let bias: string | undefined;
     let activation: string | undefined;
-    const next = soleUser(node.name);
-    if (next?.op === "bias_add") {
-      bias = next.name;
+    const next = soleUser(i);
+    if (next !== undefined && nodes[next]!.op === "bias_add") {
+      bias = nodes[next]!.name;
       last = next;
     }
-    const after = soleUser(last.name);
-    if (after && fusable(after)) {
-      activation = after.name;
+    const after = soleUser(last);
+    if (after !== undefined && fusable(nodes[after]!)) {
+      activation = nodes[after]!.name;
       last = after;
     }
-    if (last !== node) chains.set(last.name, { conv: node.name, bias, activation });
+    if (last !== i) chains.set(nodes[last]!.name, { conv: node.name, bias, activation });
   }
   return chains;
 }
@@ -77,12 +88,13 @@ export const fuseBiasActivation: Pass = {
     if (chains.size === 0) return graph;
     // The conv and bias_add of a chain are built at its last node, after every operand of the chain; until then
     // they stand for their first operand, which only the chain's own rule reads past.
-    const inner = new Set<string>();
-    for (const [last, c] of chains) for (const n of [c.conv, c.bias, c.activation]) if (n !== undefined && n !== last) inner.add(n);
+    // One map for both roles, so that the rule asks once per node.
+    const roles = new Map<string, Chain | "inner">(chains);
+    for (const [last, c] of chains) for (const n of [c.conv, c.bias, c.activation]) if (n !== undefined && n !== last) roles.set(n, "inner");
     return rewriteGraph(graph, (node, r) => {
-      if (inner.has(node.name)) return r.value(node.operands[0]!);
-      const chain = chains.get(node.name);
-      if (!chain) return undefined;
+      const chain = roles.get(node.name);
+      if (chain === undefined) return undefined;
+      if (chain === "inner") return r.value(node.operands[0]!);
       const conv = r.producer(chain.conv)! as Extract<AnyNode, { op: "conv2d" | "masked_conv2d" }>;
       const [x, k, mask] = conv.operands.map((o) => r.value(o)) as [Value, Value, Value | undefined];
       const out = k.type.shape[3] as number;

@@ -2,7 +2,7 @@
 // masked_conv2d(x, kernel, mask), the fused runtime op backends implement without materialising the product in
 // the graph. Builder users write the unfused form; the DSL already lowers to masked_conv2d, which stays as it is.
 
-import { loadTimeValues } from "../ir/analysis.js";
+import { loadTimeValues, nodeIndex } from "../ir/analysis.js";
 import type { Value } from "../ir/builder.js";
 import { maskAsKernelShape, maskFitProblem } from "../ir/ops/conv.js";
 import { sameShape } from "../ir/types.js";
@@ -26,7 +26,7 @@ export const fuseDynamicMasks: Pass = {
   name: "fuse-dynamic-masks",
   summary: "turn conv2d over kernel ⊙ (a mask fed at run time) into one masked_conv2d",
   run: (graph) => {
-    const byName = new Map(graph.nodes.map((n) => [n.name, n]));
+    const byName = nodeIndex(graph);
     if (!graph.nodes.some((n) => n.op === "conv2d" && byName.get(n.operands[1]!)?.op === "mul")) return graph;
     const known = loadTimeValues(graph);
     return rewriteGraph(graph, (node, r) => {

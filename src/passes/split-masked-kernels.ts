@@ -14,6 +14,7 @@
 // cropped conv. The js target skips dead taps already: there a split is pure loss, so the pipeline runs this pass
 // for tfjs only (pipeline.ts).
 
+import { nodeIndex } from "../ir/analysis.js";
 import type { Value } from "../ir/builder.js";
 import { knownZeros } from "../ir/zeros.js";
 import type { Graph } from "../ir/node.js";
@@ -58,7 +59,7 @@ export function splitPays(boxes: readonly TapBox[], box: TapBox, inChannels: num
 /** The rectangles of the convs of `graph` that pay to split, by conv name. */
 function splittable(graph: Graph): Map<string, TapBox[]> {
   const zeros = knownZeros(graph);
-  const byName = new Map(graph.nodes.map((n) => [n.name, n]));
+  const byName = nodeIndex(graph);
   const found = new Map<string, TapBox[]>();
   for (const n of graph.nodes) {
     if ((n.op !== "conv2d" && n.op !== "masked_conv2d") || n.attrs.groups !== 1) continue;

@@ -6,6 +6,7 @@ import { jsIdentifier } from "../escape.js";
 import { type SymbolIds, dimExpr, float32Expr, shapeExpr, sizeExpr } from "../literals.js";
 import type { Plan, PlannedValue } from "../lower.js";
 import type { HelperName } from "../runtime.js";
+import type { ConvsAlike } from "./conv_layout.js";
 
 export class JsContext {
   /** Helpers the module needs. */
@@ -14,6 +15,8 @@ export class JsContext {
   private decls: string[] = [];
   /** The conv kernel functions already declared, by what their loops depend on (conv.ts): convs alike share one. */
   readonly convLoops = new Map<string, string>();
+  /** What convs alike share beyond their loops (conv.ts), by the same key. */
+  readonly convsAlike = new Map<string, ConvsAlike>();
 
   constructor(readonly plan: Plan) {}
 

@@ -13,7 +13,7 @@ import { jsIdentifier } from "../escape.js";
 import { productExpr } from "../literals.js";
 import type { ConvPlan, PlannedValue, Tap } from "../lower.js";
 import type { JsContext } from "./context.js";
-import { BLOCK, type ConvLayout, type RunLayout, convLayout, packLines } from "./conv_layout.js";
+import { BLOCK, type ConvLayout, type ConvsAlike, type RunLayout, convLayout, packLines } from "./conv_layout.js";
 import { type FusedActivation, activationExpr } from "./epilogue.js";
 import { count, sum, times } from "./expr.js";
 
@@ -179,6 +179,40 @@ function padLines(c: ConvPlan, x: string, xp: string, n: string): string[] {
   ];
 }
 
+/** Stand-ins for the names packLines writes into its lines; they occur in no name or number. */
+/** packLines's names as stand-ins: `\0` + the name's index + `\0`; no name or number holds a `\0`. */
+const STAND_INS = ["\u00000\u0000", "\u00001\u0000", "\u00002\u0000"] as const;
+
+/**
+ * packLines for this conv: made once per mask shape for convs alike with stand-in names, each line split at them,
+ * then the names filled in. packLines uses the names only as whole words of its text, so this is the very text it
+ * would write.
+ */
+function packedLines(
+  alike: ConvsAlike,
+  c: ConvPlan,
+  layout: ConvLayout,
+  names: { packed: string; kernel: string; mask: { id: string; shape: readonly number[] } | undefined },
+): { tables: string[]; lines: string[] } {
+  const key = names.mask === undefined ? "" : names.mask.shape.join(",");
+  let template = alike.packing.get(key);
+  if (template === undefined) {
+    const [p, k, m] = STAND_INS;
+    const made = packLines(c, layout, p, k, names.mask && { id: m, shape: names.mask.shape });
+    const split = (line: string) => line.split("\u0000");
+    template = { tables: made.tables.map(split), lines: made.lines.map(split) };
+    alike.packing.set(key, template);
+  }
+  const values = [names.packed, names.kernel, names.mask?.id ?? ""];
+  // Split lines alternate text and a stand-in's index: text, index, text, …
+  const fill = (parts: readonly string[]) => {
+    let line = parts[0]!;
+    for (let i = 1; i < parts.length; i += 2) line += values[Number(parts[i])]! + parts[i + 1]!;
+    return line;
+  };
+  return { tables: template.tables.map(fill), lines: template.lines.map(fill) };
+}
+
 /** The operands of a conv by IR name: input, kernel, mask (masked_conv2d), bias (fused). */
 export interface ConvOperands {
   readonly x: string;
@@ -196,7 +230,14 @@ export interface ConvOperands {
  */
 export function convCode(value: PlannedValue, ctx: JsContext, operands: ConvOperands, activation: FusedActivation = { kind: "linear" }): Emitted {
   const c = value.conv!;
-  const layout = convLayout(c);
+  // The loops depend on the conv's geometry, live taps, bias and activation only: convs alike share one function
+  // (declared in load() with the first of them; function declarations hoist, so later convs call it by name), and
+  // the layout and packing code of the first, made once (a deep chain has thousands of convs alike).
+  const bias = operands.bias === undefined ? undefined : ctx.ref(operands.bias);
+  const loopKey = JSON.stringify([c.inSize, c.inChannels, c.outChannels, c.groups, c.kernelSize, c.outSize, c.pads, c.strides, c.dilations, c.liveTaps, c.groupRuns, activation, bias !== undefined]);
+  let alike = ctx.convsAlike.get(loopKey);
+  if (alike === undefined) ctx.convsAlike.set(loopKey, (alike = { layout: convLayout(c), packing: new Map() }));
+  const layout = alike.layout;
   const [pt, pb, pl, pr] = c.pads;
   const [h, w] = c.inSize;
   const hp = h + pt + pb;
@@ -208,7 +249,6 @@ export function convCode(value: PlannedValue, ctx: JsContext, operands: ConvOper
   const x = ctx.ref(operands.x);
   const kernel = ctx.ref(operands.kernel);
   const mask = operands.mask === undefined ? undefined : { id: ctx.ref(operands.mask), shape: c.maskShape! };
-  const bias = operands.bias === undefined ? undefined : ctx.ref(operands.bias);
   const y = value.id;
   const packed = ctx.scratch64(value, "packed", String(layout.size)).id;
   const xpad = ctx.scratch64(value, "xpad", productExpr([n, String(hp * wp * c.inChannels)]));
@@ -235,9 +275,6 @@ export function convCode(value: PlannedValue, ctx: JsContext, operands: ConvOper
   ];
   // Pixel blocks outermost, all channel blocks of one pixel block in turn (measured: as fast as running each channel
   // block over a whole image, and faster for the 7×7 first layer).
-  // The loops depend on the conv's geometry, live taps, bias and activation only: convs alike share one function
-  // (declared in load() with the first of them; function declarations hoist, so later convs call it by name).
-  const loopKey = JSON.stringify([c.inSize, c.inChannels, c.outChannels, c.groups, c.kernelSize, c.outSize, c.pads, c.strides, c.dilations, c.liveTaps, c.groupRuns, activation, bias !== undefined]);
   const shared = ctx.convLoops.get(loopKey);
   if (shared === undefined) {
     const pixelLoop = nested(`for (let n = 0; n < batch; n++) {`, nested(`for (let oy = 0; oy < ${oh}; oy++) {`, rowLines((p) => channelLines(k, (blk) => blockLines(k, p, blk))))).map((l) => `  ${l}`);
@@ -252,7 +289,7 @@ export function convCode(value: PlannedValue, ctx: JsContext, operands: ConvOper
     ]);
   }
   const call = shared ?? fn;
-  const { tables, lines: packing } = packLines(c, layout, packed, kernel, mask);
+  const { tables, lines: packing } = packedLines(alike, c, layout, { packed, kernel, mask });
   ctx.declare(tables);
   const code = [
     `const ${y} = ${ctx.alloc(value)};`,

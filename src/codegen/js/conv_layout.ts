@@ -35,6 +35,13 @@ export interface ConvLayout {
   readonly per: number;
 }
 
+/** What convs alike (the same loop key, conv.ts) share: their weights' layout and, by mask shape, their packing code. */
+export interface ConvsAlike {
+  readonly layout: ConvLayout;
+  /** Lines split at the stand-ins for their names (conv.ts). */
+  readonly packing: Map<string, { readonly tables: readonly (readonly string[])[]; readonly lines: readonly (readonly string[])[] }>;
+}
+
 /** The packed layout of a conv's weights. */
 export function convLayout(c: ConvPlan): ConvLayout {
   const kin = c.inChannels / c.groups;

@@ -15,11 +15,18 @@ export function emitJs(plan: Plan): Result<ModuleParts> {
   ctx.helpers.add("feed");
   if (needsSupportHelper(plan)) ctx.helpers.add("support");
   const diagnostics: Diagnostic[] = [];
-  const loadLines: string[] = ["const dims = new Map();"];
-  for (const p of plan.params) loadLines.push(...feedLines(p, p.id));
-  const runLines: string[] = ["const dims = new Map();"];
-  for (const i of plan.inputs) runLines.push(...feedLines(i, i.id));
-  runLines.push(...symbolLines(plan));
+  // The bodies of load() and run(), one piece of text per node: each node's lines are indented and joined as they
+  // come — the same text as indenting whole bodies at the end, line by line — so that what stays alive until the
+  // module is put together is a string per node, not every line of a large model.
+  const loadBody: string[] = [];
+  const runBody: string[] = [];
+  const toLoad = (lines: readonly string[]) => loadBody.push(...indentJoined(lines, 1));
+  const toRun = (lines: readonly string[]) => runBody.push(...indentJoined(lines, 2));
+  toLoad(["const dims = new Map();"]);
+  for (const p of plan.params) toLoad(feedLines(p, p.id));
+  toRun(["const dims = new Map();"]);
+  for (const i of plan.inputs) toRun(feedLines(i, i.id));
+  toRun(symbolLines(plan));
 
   for (const v of plan.values) {
     if (!v.needed) continue;
@@ -32,22 +39,22 @@ export function emitJs(plan: Plan): Result<ModuleParts> {
     // Inputs and params are the fed arrays themselves: nothing to emit.
     if (prepared.length === 0 && e.code.length === 0) continue;
     if (v.stage === "load") {
-      loadLines.push("", nodeComment(v.node), ...prepared, ...e.code);
+      toLoad(["", nodeComment(v.node), ...prepared, ...e.code]);
     } else {
-      if (prepared.length > 0) loadLines.push("", `// prepared once for ${v.id}, computed per call`, ...prepared);
-      runLines.push("", nodeComment(v.node), ...e.code);
+      if (prepared.length > 0) toLoad(["", `// prepared once for ${v.id}, computed per call`, ...prepared]);
+      toRun(["", nodeComment(v.node), ...e.code]);
     }
   }
   if (diagnostics.length > 0) return failed(diagnostics);
-  runLines.push("", ...outputLines(plan, (o) => o.value.id));
+  toRun(["", ...outputLines(plan, (o) => o.value.id)]);
 
   const load = [
     "async function load(weights, options) {",
-    ...indentJoined(loadLines, 1),
+    ...loadBody,
     "",
     "  /** One call. Synchronous from start to end: the reused buffers are never shared by two calls at once. */",
     "  function run(inputs) {",
-    ...indentJoined(runLines, 2),
+    ...runBody,
     "  }",
     "",
     "  return {",
