@@ -9,14 +9,17 @@ import { isOpKind, opDef } from "./registry.js";
 import { formatType, sameShape } from "./types.js";
 
 /**
- * Graphs known to pass verifyGraph: those it passed, those a GraphBuilder built from its own checked nodes, and
- * what a rewrite or dead-code removal made of them. Graphs are immutable, so the knowledge stays true.
+ * Graphs known to pass verifyGraph: those a GraphBuilder built from its own checked nodes, and what a rewrite or
+ * dead-code removal made of them. They are frozen when marked (their nodes already are), so the knowledge stays
+ * true: a caller cannot push or swap a node into a graph that codegen would then trust unchecked.
  */
 const valid = new WeakSet<Graph>();
 
-/** Records that `graph` passes verifyGraph: for the builder and the rewrite driver, which keep the invariants. */
+/** Records that `graph` passes verifyGraph, and freezes it: for the builder and the rewrite driver, which keep the invariants. */
 export function markValid(graph: Graph): void {
-  valid.add(graph);
+  Object.freeze(graph.nodes);
+  Object.freeze(graph.outputs);
+  valid.add(Object.freeze(graph));
 }
 
 /** Whether `graph` is known to pass verifyGraph, without checking it again. */
@@ -60,6 +63,5 @@ export function verifyGraph(graph: Graph): Diagnostic[] {
     names.add(out.name);
     if (!types.has(out.value)) ds.push(error("MC3001", `output '${out.name}' names %${out.value}, which is not defined`, out.span));
   }
-  if (ds.length === 0) valid.add(graph);
   return ds;
 }

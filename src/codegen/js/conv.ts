@@ -179,7 +179,6 @@ function padLines(c: ConvPlan, x: string, xp: string, n: string): string[] {
   ];
 }
 
-/** Stand-ins for the names packLines writes into its lines; they occur in no name or number. */
 /** packLines's names as stand-ins: `\0` + the name's index + `\0`; no name or number holds a `\0`. */
 const STAND_INS = ["\u00000\u0000", "\u00001\u0000", "\u00002\u0000"] as const;
 
