@@ -27,7 +27,7 @@ if (values.help) {
       "  --quick        small sizes and 1 + 2 rounds: a smoke test of the whole suite",
       "  --filter TEXT  only cases whose id contains TEXT (ids: workload/variant/backend@threads, e.g. 7x7-A/static/js@2;",
       "                 `compile` for the compile-time part); repeatable",
-      "  --rounds N     timed rounds (default 15; 2 with --quick); --warmup N rounds first (default 2; 1 with --quick)",
+      "  --rounds N     timed rounds (default 20; 2 with --quick); --warmup N rounds first (default 2; 1 with --quick)",
       "  --out FILE     where to write the results (default bench/results.json)",
       "",
       "The dynamic masks declare their zero pattern with `within`; MCONV_BENCH_WITHIN=0 leaves it out (every tap may be live).",

@@ -60,7 +60,7 @@ export const TOLERANCE = 1e-4;
 export async function runBench(options: BenchOptions): Promise<BenchResults> {
   const log = options.log ?? (() => {});
   const keep = (id: string) => options.filter.length === 0 || options.filter.some((f) => id.includes(f));
-  const rounds = options.rounds ?? (options.quick ? 2 : 15);
+  const rounds = options.rounds ?? (options.quick ? 2 : 20);
   const warmup = options.warmup ?? (options.quick ? 1 : 2);
   const all = workloads(options.quick, options.root);
   const cases: CaseResult[] = [];
