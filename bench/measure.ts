@@ -1,10 +1,10 @@
 // Timing for `npm run bench`: interleaved rounds in one process — each round runs every case once, in an order
 // rotated from round to round, so that load from elsewhere on the machine falls on all cases alike — after
-// warm-up rounds that are not counted. A sample of a short call times several calls in a row (at least 25 ms in
-// all) and keeps their mean per call. With `node --expose-gc` (as `npm run bench` starts it) the heap is collected
-// before every sample, untimed: no case pays for the garbage another left. Medians and quartiles over the samples;
-// ratios are paired: the median over rounds of a's time over b's in the same round, so that load which comes and
-// goes during a run cancels out of them.
+// warm-up rounds that are not counted. A sample of a short call times several calls in a row (about 40 ms in all;
+// as many for every variant of a workload on one place) and keeps their mean per call. With `node --expose-gc` (as
+// `npm run bench` starts it) the heap is collected before every sample, untimed: no case pays for the garbage
+// another left. Medians and quartiles over the samples; ratios are paired: the median over rounds of a's time over
+// b's in the same round, so that load which comes and goes during a run cancels out of them.
 
 import type { Case } from "./cases.js";
 
@@ -35,13 +35,14 @@ export function pairedRatio(a: readonly number[], b: readonly number[]): number 
   return summarize(Array.from({ length: n }, (_, r) => a[r]! / b[r]!)).medianMs;
 }
 
-/** A sample of a case lasts at least this long: calls of a few ms are timed in runs of several (their mean per call). */
-const MIN_SAMPLE_MS = 25;
+/** A sample lasts at least about this long: calls of a few ms are timed in runs of several (their mean per call). */
+const MIN_SAMPLE_MS = 40;
 const MAX_REPEATS = 16;
 
 /**
- * Runs `warmup + rounds` rounds; the first output of every case is handed to `check` (warm-up included). A warm-up
- * call's time sets how many calls each sample of that case times (one for calls of 25 ms and more).
+ * Runs `warmup + rounds` rounds; the first output of every case is handed to `check` (warm-up included). The
+ * fastest warm-up call of a workload on a place sets how many calls each sample of its cases times (one for calls
+ * of 40 ms and more).
  */
 export async function measure(
   cases: readonly Case[],
@@ -52,15 +53,18 @@ export async function measure(
 ): Promise<Map<Case, Timing>> {
   const samples = new Map<Case, number[]>(cases.map((c) => [c, []]));
   const collect = (globalThis as { gc?: () => void }).gc;
-  /** Calls per sample, from the case's last warm-up call. */
-  const repeats = new Map<Case, number>();
+  // Calls per sample, alike for the cases of one workload on one place (the variants a ratio compares): the first
+  // call after a collection is slower, and must weigh the same in both sides of a ratio.
+  const place = (c: Case) => `${c.workload}/${c.backend}@${c.threads}`;
+  const fastest = new Map<string, number>();
+  const repeats = new Map<string, number>();
   for (let r = 0; r < warmup + rounds; r++) {
     progress(r);
     const shift = r % Math.max(cases.length, 1);
     const order = [...cases.slice(shift), ...cases.slice(0, shift)];
     for (const c of order) {
       collect?.();
-      const calls = r < warmup ? 1 : (repeats.get(c) ?? 1);
+      const calls = r < warmup ? 1 : (repeats.get(place(c)) ?? 1);
       const start = performance.now();
       for (let i = 0; i < calls; i++) {
         const output = await c.run();
@@ -68,8 +72,9 @@ export async function measure(
       }
       const ms = (performance.now() - start) / calls;
       if (r >= warmup) samples.get(c)!.push(ms);
-      else repeats.set(c, Math.min(MAX_REPEATS, Math.max(1, Math.ceil(MIN_SAMPLE_MS / ms))));
+      else fastest.set(place(c), Math.min(fastest.get(place(c)) ?? Infinity, ms));
     }
+    if (r === warmup - 1) for (const [key, ms] of fastest) repeats.set(key, Math.min(MAX_REPEATS, Math.max(1, Math.ceil(MIN_SAMPLE_MS / ms))));
   }
   return new Map([...samples].map(([c, s]) => [c, summarize(s)]));
 }
