@@ -2,9 +2,10 @@
 // rotated from round to round, so that load from elsewhere on the machine falls on all cases alike — after
 // warm-up rounds that are not counted. A sample of a short call times several calls in a row (about 40 ms in all;
 // as many for every variant of a workload on one place) and keeps their mean per call. With `node --expose-gc` (as
-// `npm run bench` starts it) the heap is collected before every sample, untimed: no case pays for the garbage
-// another left. Medians and quartiles over the samples; ratios are paired: the median over rounds of a's time over
-// b's in the same round, so that load which comes and goes during a run cancels out of them.
+// `npm run bench` starts it) the heap is collected before every sample, and 10 ms pass, untimed: no case pays for
+// the garbage, or the work on other threads, another left. Medians and quartiles over the samples; ratios are
+// paired: the median over rounds of a's time over b's in the same round, so that load which comes and goes during
+// a run cancels out of them.
 
 import type { Case } from "./cases.js";
 
@@ -35,6 +36,13 @@ export function pairedRatio(a: readonly number[], b: readonly number[]): number 
   return summarize(Array.from({ length: n }, (_, r) => a[r]! / b[r]!)).medianMs;
 }
 
+/**
+ * A pause before each sample, untimed: what the previous case left running on other threads (its workers' own
+ * collections, tfjs's clean-up) ends before the next case starts, instead of slowing it down.
+ */
+const SETTLE_MS = 10;
+const settle = () => new Promise<void>((resolve) => setTimeout(resolve, SETTLE_MS));
+
 /** A sample lasts at least about this long: calls of a few ms are timed in runs of several (their mean per call). */
 const MIN_SAMPLE_MS = 40;
 const MAX_REPEATS = 16;
@@ -64,6 +72,7 @@ export async function measure(
     const order = [...cases.slice(shift), ...cases.slice(0, shift)];
     for (const c of order) {
       collect?.();
+      await settle();
       const calls = r < warmup ? 1 : (repeats.get(place(c)) ?? 1);
       const start = performance.now();
       for (let i = 0; i < calls; i++) {
