@@ -30,8 +30,11 @@ export function summarize(samples: number[]): Timing {
   return { samples, medianMs: quantile(sorted, 0.5), p25Ms: quantile(sorted, 0.25), p75Ms: quantile(sorted, 0.75) };
 }
 
-/** The median over rounds of a[r] / b[r] (samples of two cases timed in the same rounds). */
-export function pairedRatio(a: readonly number[], b: readonly number[]): number {
+/** The median over rounds of a[r] / b[r] (samples of two cases timed in the same rounds); undefined if one is missing. */
+export function pairedRatio(a: readonly number[], b: readonly number[]): number;
+export function pairedRatio(a: readonly number[] | undefined, b: readonly number[] | undefined): number | undefined;
+export function pairedRatio(a: readonly number[] | undefined, b: readonly number[] | undefined): number | undefined {
+  if (a === undefined || b === undefined) return undefined;
   const n = Math.min(a.length, b.length);
   return summarize(Array.from({ length: n }, (_, r) => a[r]! / b[r]!)).medianMs;
 }

@@ -33,10 +33,7 @@ export function formatResults(r: BenchResults): string {
     const places = [...new Set(mine.map((c) => `${c.backend}@${c.threads}`))];
     const rows = places.map((p) => {
       const get = (v: string) => mine.find((c) => c.variant === v && `${c.backend}@${c.threads}` === p);
-      const ratio = (a: string, b: string) => {
-        const [ca, cb] = [get(a), get(b)];
-        return ca === undefined || cb === undefined ? undefined : pairedRatio(ca.samplesMs, cb.samplesMs);
-      };
+      const ratio = (a: string, b: string) => pairedRatio(get(a)?.samplesMs, get(b)?.samplesMs);
       return [p, ...VARIANTS.map((v) => cell(get(v))), fixed(ratio("dense", "static")), fixed(ratio("dynamic", "static")), fixed(ratio("dynamic", "baseline"))];
     });
     out.push(`${w.name}: ${w.title}`, table(["place", ...VARIANTS, "dense/static", "dynamic/static", "dynamic/baseline"], rows), "");

@@ -89,10 +89,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
     compile = measureCompile(options.root, sizes);
   }
   const samples = (id: string) => cases.find((c) => c.id === id)?.samplesMs;
-  const ratio = (a: string, b: string) => {
-    const [sa, sb] = [samples(a), samples(b)];
-    return sa === undefined || sb === undefined ? undefined : pairedRatio(sa, sb);
-  };
+  const ratio = (a: string, b: string) => pairedRatio(samples(a), samples(b));
   return {
     version: 1,
     date: new Date().toISOString(),

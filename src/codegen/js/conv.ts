@@ -62,7 +62,6 @@ const range = (n: number) => Array.from({ length: n }, (_, i) => i);
 /** One block: P · width accumulators, the live taps, the epilogue. */
 function blockLines(k: Kernel, pixels: number, blk: Block): string[] {
   const { c } = k;
-  const [, kw] = c.kernelSize;
   const [dh, dw] = c.dilations;
   const ch = c.inChannels;
   const kin = k.layout.kin;
