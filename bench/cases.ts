@@ -13,7 +13,8 @@ import { parseModel } from "../src/parser/parse.js";
 import { optimize } from "../src/passes/pipeline.js";
 import { type ConvWorkload, type Variant, type Workload, convModel } from "./workloads.js";
 
-export type BenchBackend = Extract<Backend, "tfjs-wasm" | "tfjs-cpu" | "js">;
+/** A backend, or `js-fast`: the js target compiled with fastMath (`--fast-math`: Winograd convs). */
+export type BenchBackend = Extract<Backend, "tfjs-wasm" | "tfjs-cpu" | "js"> | "js-fast";
 
 /** Where the compiled variants run: tfjs-cpu on one thread only (a second would not change its standing). */
 export const PLACES: readonly { backend: BenchBackend; threads: 1 | 2 }[] = [
@@ -22,6 +23,8 @@ export const PLACES: readonly { backend: BenchBackend; threads: 1 | 2 }[] = [
   { backend: "tfjs-cpu", threads: 1 },
   { backend: "js", threads: 1 },
   { backend: "js", threads: 2 },
+  { backend: "js-fast", threads: 1 },
+  { backend: "js-fast", threads: 2 },
 ];
 
 export interface Case {
@@ -63,8 +66,9 @@ const firstOutput = (outputs: Record<string, { data: Float32Array }>) => Object.
 
 async function compiled(id: string, source: Graph, weights: TensorMap, inputs: TensorMap, backend: BenchBackend, threads: 1 | 2) {
   // The pipeline of the target the backend runs (as `mconv run --backend` picks it): tfjs-only passes for tfjs.
-  const target = backend === "js" ? "js" : "tfjs";
-  const loaded = await loadCompiled(optimize(source, { weights, target }), backend, undefined, { threads });
+  const target = backend === "js" || backend === "js-fast" ? "js" : "tfjs";
+  const options = { threads, ...(backend === "js-fast" ? { fastMath: true } : {}) };
+  const loaded = await loadCompiled(optimize(source, { weights, target }), backend === "js-fast" ? "js" : backend, undefined, options);
   if (!loaded.ok) throw new Error(`${id}: ${formatDiagnostics(loaded.diagnostics)}`);
   const model = loaded.value;
   return { run: async () => firstOutput(await model.predict(inputs)), dispose: () => model.dispose?.() };
@@ -113,7 +117,7 @@ export async function casesOf(w: Workload, keep: (id: string) => boolean): Promi
     return references.get(v)!;
   };
   for (const { backend, threads } of PLACES) {
-    for (const variant of [...variants, ...(w.kind === "conv" && threads === 1 && backend !== "js" ? (["baseline"] as const) : [])]) {
+    for (const variant of [...variants, ...(w.kind === "conv" && threads === 1 && !backend.startsWith("js") ? (["baseline"] as const) : [])]) {
       const id = `${w.name}/${variant}/${backend}@${threads}`;
       if (!keep(id)) continue;
       const made =

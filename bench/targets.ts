@@ -33,7 +33,7 @@ export function evaluateTargets(ratio: Ratios, compile: readonly CompileResult[]
     target("wasm static 3×3 B 64ch vs dense", "tfjs-wasm@1, 3x3-B-64: dense ms / static ms", ratio("3x3-B-64/dense/tfjs-wasm@1", "3x3-B-64/static/tfjs-wasm@1"), 1.4, "atLeast"),
   ];
   for (const w of CONVS) {
-    for (const place of ["tfjs-wasm@1", "tfjs-wasm@2", "tfjs-cpu@1", "js@1", "js@2"]) {
+    for (const place of ["tfjs-wasm@1", "tfjs-wasm@2", "tfjs-cpu@1", "js@1", "js@2", "js-fast@1", "js-fast@2"]) {
       out.push(target(`dynamic within 5% of static: ${w} ${place}`, "dynamic ms / static ms", ratio(`${w}/dynamic/${place}`, `${w}/static/${place}`), 1.05, "atMost"));
     }
     for (const place of ["tfjs-wasm@1", "tfjs-cpu@1"]) {
@@ -41,6 +41,8 @@ export function evaluateTargets(ratio: Ratios, compile: readonly CompileResult[]
     }
     out.push(target(`js ≥ 5× tfjs-cpu: ${w}`, "static: tfjs-cpu@1 ms / js@1 ms", ratio(`${w}/static/tfjs-cpu@1`, `${w}/static/js@1`), 5, "atLeast"));
     out.push(target(`js 2 threads ≥ 0.3× tfjs-wasm 1 thread: ${w}`, "static: tfjs-wasm@1 ms / js@2 ms", ratio(`${w}/static/tfjs-wasm@1`, `${w}/static/js@2`), 0.3, "atLeast"));
+    // The same with --fast-math (Winograd where it pays; exact independence of far inputs given up: docs/performance.md).
+    out.push(target(`js --fast-math 2 threads ≥ 0.3× tfjs-wasm 1 thread: ${w}`, "static: tfjs-wasm@1 ms / js-fast@2 ms", ratio(`${w}/static/tfjs-wasm@1`, `${w}/static/js-fast@2`), 0.3, "atLeast"));
   }
   out.push(target("js static 7×7 A vs js dense", "js@1, 7x7-A: dense ms / static ms", ratio("7x7-A/dense/js@1", "7x7-A/static/js@1"), 1.7, "atLeast"));
   const tenK = compile.find((c) => c.layers === 10_000);

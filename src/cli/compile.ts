@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { type ExportTarget, type Target, emitGraphModel, emitModule, emitOnnx } from "../codegen/index.js";
 import type { Graph } from "../ir/node.js";
 import { type Command, EXIT, UsageError, singleFile } from "./command.js";
-import { prepare, sharedOptions, writeOutput } from "./frontend.js";
+import { codegenOptions, fastMathOption, prepare, sharedOptions, writeOutput } from "./frontend.js";
 import { report } from "./report.js";
 import { PassReport, statsOptions } from "./stats.js";
 
@@ -33,11 +33,12 @@ export function load(weights?: Record<string, TensorInput>, options?: { backend?
 export const compileCommand: Command = {
   name: "compile",
   summary: "Compile a model to a standalone ES module: tfjs ops, or plain JavaScript loops with no dependencies.",
-  usage: "FILE --target tfjs|js|tfjs-graph|onnx [--weights W] -o DIR|FILE.onnx",
+  usage: "FILE --target tfjs|js|tfjs-graph|onnx [--weights W] [--fast-math] -o DIR|FILE.onnx",
   options: {
     target: { type: "string", value: "T", description: "what to write: an ES module (tfjs, js), a tfjs GraphModel or an ONNX model", choices: ["tfjs", "js", "tfjs-graph", "onnx"] },
     output: { type: "string", short: "o", value: "PATH", description: "the folder for model.js and model.d.ts (tfjs-graph: model.json and shards), or the .onnx file (required)" },
     ...sharedOptions,
+    ...fastMathOption,
     ...statsOptions,
   },
   details: [
@@ -46,6 +47,8 @@ export const compileCommand: Command = {
     "tfjs-graph writes DIR/model.json (format graph-model) and group1-shard*of*.bin, for tf.loadGraphModel; onnx",
     "writes an ONNX model (opset 17) for onnxruntime. Both need the weights (--weights or --init); static masks are",
     "folded into the stored kernels, a mask fed at run time is an input. See docs/interop.md.",
+    "--fast-math (js): Winograd F(4×4, 3×3) where it does fewer operations; see docs/performance.md for what it",
+    "changes: outputs agree to float32 rounding, but exact independence of far inputs (a causality test) is lost.",
     "Examples:",
     "  mconv compile examples/seed_static.mconv --target js -o out/",
     "  mconv compile examples/seed.mconv --target tfjs-graph --weights examples/seed.weights.json -o out/graph",
@@ -57,6 +60,7 @@ export const compileCommand: Command = {
     const out = args.values["output"];
     if (!target) throw new UsageError("--target tfjs|js|tfjs-graph|onnx is required");
     if (typeof out !== "string") throw new UsageError(target === "onnx" ? "-o FILE.onnx is required" : "-o DIR is required");
+    const options = codegenOptions(args, target);
     const passReport = new PassReport(args, io);
     const prepared = passReport.timed("read and parse, passes", () => prepare(file, args, io.cwd, undefined, passReport.timing));
     if (!prepared.ok) return report(prepared, io);
@@ -64,7 +68,7 @@ export const compileCommand: Command = {
       passReport.print(prepared.value.source, prepared.value.graph);
       return exportModel(prepared.value.graph, target, out, io);
     }
-    const emitted = passReport.timed("codegen", () => emitModule(prepared.value.graph, target));
+    const emitted = passReport.timed("codegen", () => emitModule(prepared.value.graph, target, options));
     passReport.print(prepared.value.source, prepared.value.graph);
     if (!emitted.ok) return report(emitted, io);
     for (const [file, text] of [["model.js", emitted.value], ["model.d.ts", DECLARATIONS]] as const) {

@@ -168,3 +168,18 @@ export const sharedOptions = {
   verify: { type: "boolean", description: "run the IR verifier after every pass" },
   "allow-non-finite": { type: "boolean", description: 'accept NaN and Infinity in tensors files (as "NaN", "Infinity", "-Infinity")' },
 } as const;
+
+/** --fast-math, of compile and run: the js target only. */
+export const fastMathOption = {
+  "fast-math": {
+    type: "boolean",
+    description: "js target: Winograd for 3×3 convs where it pays (about 2.5× faster); rounding differs, and an output may get ~1e-16 noise from inputs outside its receptive field",
+  },
+} as const;
+
+/** The codegen options of --fast-math; a usage error when the target is not js. */
+export function codegenOptions(args: ParsedArgs, target: string): { fastMath?: boolean } {
+  if (args.values["fast-math"] !== true) return {};
+  if (target !== "js") throw new UsageError(`--fast-math applies to js only (compile --target js, run --backend js), not ${target}`);
+  return { fastMath: true };
+}

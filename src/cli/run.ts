@@ -7,7 +7,7 @@ import { interpret } from "../ir/interpret.js";
 import { paramsOf } from "../ir/node.js";
 import { formatTensorJson } from "../io/tensorJson.js";
 import { type Command, EXIT, UsageError, singleFile } from "./command.js";
-import { loadFeeds, prepare, sharedOptions, writeOutput } from "./frontend.js";
+import { codegenOptions, fastMathOption, loadFeeds, prepare, sharedOptions, writeOutput } from "./frontend.js";
 import { report } from "./report.js";
 import { PassReport, statsOptions } from "./stats.js";
 
@@ -17,7 +17,7 @@ export const backends: readonly (Backend | "reference")[] = ["tfjs", "tfjs-wasm"
 export const runCommand: Command = {
   name: "run",
   summary: "Compile a model and run it once on the given inputs; print the outputs as JSON.",
-  usage: "FILE --inputs I.json [--weights W.json] [--backend B] [--threads N] [--out O.json]",
+  usage: "FILE --inputs I.json [--weights W.json] [--backend B] [--threads N] [--fast-math] [--out O.json]",
   options: {
     inputs: { type: "string", value: "I.json", description: "the inputs as a tensors JSON file (required)" },
     ...sharedOptions,
@@ -32,6 +32,7 @@ export const runCommand: Command = {
       value: "N",
       description: "split the batch over up to N threads (worker_threads), or auto: more than one only where the batch pays (default auto)",
     },
+    ...fastMathOption,
     out: { type: "string", value: "O.json", description: "write the outputs to this file instead of stdout" },
     ...statsOptions,
   },
@@ -64,11 +65,12 @@ export const runCommand: Command = {
     const backend = (args.values["backend"] as Backend | "reference" | undefined) ?? "tfjs";
     const threads = threadsOption(args.values["threads"]);
     if (threads !== undefined && backend === "reference") throw new UsageError("--threads does not apply to --backend reference");
+    const options = { ...codegenOptions(args, backend), ...(threads === undefined ? {} : { threads }) };
     let outputs: Record<string, { shape: readonly number[]; data: ArrayLike<number> }>;
     if (backend === "reference") {
       outputs = interpret(source, inputs.value, prepared.value.weights);
     } else {
-      const model = await loadCompiled(graph, backend, undefined, threads === undefined ? {} : { threads });
+      const model = await loadCompiled(graph, backend, undefined, options);
       if (!model.ok) return report(model, io);
       try {
         outputs = await model.value.predict(inputs.value);

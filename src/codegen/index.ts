@@ -9,7 +9,10 @@ import { emitJs } from "./js/emit.js";
 import { planGraph } from "./lower.js";
 import { emitTfjs } from "./tfjs/emit.js";
 import { loadOnnx } from "./onnx/run.js";
+import type { CodegenOptions } from "./options.js";
 import { withThreads } from "./threads.js";
+
+export type { CodegenOptions } from "./options.js";
 
 export { jsComment, jsIdentifier, jsString } from "./escape.js";
 export { type BatchSplit, batchSplit } from "./threads.js";
@@ -30,23 +33,23 @@ export interface CompiledModel {
 }
 
 /** The pieces of the module for a target; emitModule joins them, loadCompiled evaluates them. */
-export function emitParts(graph: Graph, target: Target): Result<ModuleParts> {
+export function emitParts(graph: Graph, target: Target, options: CodegenOptions = {}): Result<ModuleParts> {
   const plan = planGraph(graph);
   if (!plan.ok) return failed(plan.diagnostics);
-  const parts = target === "js" ? emitJs(plan.value) : emitTfjs(plan.value);
+  const parts = target === "js" ? emitJs(plan.value, options) : emitTfjs(plan.value);
   return parts.ok ? ok(withThreads(parts.value, graph), parts.diagnostics) : parts;
 }
 
 /** The ES module source for `graph` on `target`: `export async function load(weights?, options?)`. */
-export function emitModule(graph: Graph, target: Target): Result<string> {
-  const parts = emitParts(graph, target);
+export function emitModule(graph: Graph, target: Target, options: CodegenOptions = {}): Result<string> {
+  const parts = emitParts(graph, target, options);
   return parts.ok ? ok(moduleText(parts.value), parts.diagnostics) : failed(parts.diagnostics);
 }
 
 /** How many threads a compiled model may use: a whole number, or "auto" (more only where the batch pays). */
 export type Threads = number | "auto";
 
-export interface LoadOptions {
+export interface LoadOptions extends CodegenOptions {
   /** Shards each call's batch over this many threads (worker_threads); default "auto". */
   readonly threads?: Threads;
 }
@@ -111,7 +114,7 @@ export async function loadCompiled(
 ): Promise<Result<CompiledModel>> {
   if (backend === "onnx") return loadOnnx(graph, weights, options);
   const target = backend === "js" ? "js" : "tfjs";
-  const parts = emitParts(graph, target);
+  const parts = emitParts(graph, target, options);
   if (!parts.ok) return failed(parts.diagnostics);
   let load: LoadFunction;
   if (backend === "js") {

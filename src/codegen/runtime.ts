@@ -6,7 +6,7 @@
 const BROADCAST = { broadcastAdd: "+", broadcastSub: "-", broadcastMul: "*", broadcastDiv: "/" } as const;
 
 export type BroadcastHelper = keyof typeof BROADCAST;
-export type HelperName = "feed" | "support" | "decodeF32" | "reuse" | "maskKernel" | BroadcastHelper | "erf";
+export type HelperName = "feed" | "support" | "decodeF32" | "reuse" | "finite" | "maskKernel" | BroadcastHelper | "erf";
 
 /** out = a ∘ b over same-rank shapes whose axes equal out's or are 1 (then broadcast); one helper per operator. */
 function broadcastHelper(name: BroadcastHelper): string {
@@ -105,6 +105,12 @@ function decodeF32(base64) {
   reuse: `/** The buffer of the previous call when the size repeats, else a new zeroed one. */
 function reuse(buffer, size) {
   return buffer !== null && buffer.length === size ? buffer : new Float32Array(size);
+}`,
+  finite: `/** Whether a[0 … n) holds finite numbers only: v · 0 is 0 for those, NaN for an infinity or NaN. */
+function finite(a, n) {
+  let s = 0;
+  for (let i = 0; i < n; i++) s += a[i] * 0;
+  return s === 0;
 }`,
   // A product of two float32 values is exact in a double, so storing it rounds once: the float32 product tf.mul makes.
   maskKernel: `/**

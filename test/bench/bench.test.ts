@@ -21,12 +21,12 @@ function bench(...args: string[]): { results: BenchResults; stdout: string } {
   return { results: JSON.parse(readFileSync(out, "utf8")) as BenchResults, stdout };
 }
 
-/** Every case the suite has: conv workloads in 3 variants on 5 places plus the baseline on 2; pixelcnn 2 × 5. */
+/** Every case the suite has: conv workloads in 3 variants on 7 places (js-fast: --fast-math) plus the baseline on 2; pixelcnn 2 × 7. */
 function expectedIds(): string[] {
   const ids: string[] = [];
   for (const w of ["7x7-A", "3x3-B-64", "3x3-7of9", "pixelcnn"]) {
     for (const { backend, threads } of PLACES) {
-      const variants = w === "pixelcnn" ? ["dense", "static"] : ["dense", "static", "dynamic", ...(threads === 1 && backend !== "js" ? ["baseline"] : [])];
+      const variants = w === "pixelcnn" ? ["dense", "static"] : ["dense", "static", "dynamic", ...(threads === 1 && !backend.startsWith("js") ? ["baseline"] : [])];
       for (const v of variants) ids.push(`${w}/${v}/${backend}@${threads}`);
     }
   }
@@ -39,7 +39,8 @@ describe("npm run bench -- --quick", () => {
     expect(results.version).toBe(1);
     expect(results.quick).toBe(true);
     expect(results.cases.map((c) => c.id).sort()).toEqual(expectedIds());
-    expect(expectedIds()).toHaveLength(3 * 17 + 10);
+    expect(expectedIds()).toHaveLength(3 * 23 + 14);
+    expect(expectedIds()).toContain("3x3-B-64/static/js-fast@2");
     for (const c of results.cases) {
       expect(c.maxRelError, c.id).toBeLessThanOrEqual(1e-4);
       expect(c.agrees, c.id).toBe(true);
@@ -54,6 +55,7 @@ describe("npm run bench -- --quick", () => {
     const names = results.targets.map((t) => t.name);
     expect(names).toContain("wasm static 7×7 A vs dense");
     expect(names).toContain("js 2 threads ≥ 0.3× tfjs-wasm 1 thread: 3x3-7of9");
+    expect(names).toContain("js --fast-math 2 threads ≥ 0.3× tfjs-wasm 1 thread: 3x3-B-64");
     expect(names).toContain("10,000 layers compile < 5 s");
     expect(results.targets.find((t) => t.name === "10,000 layers compile < 5 s")!.pass).toBeNull();
     expect(results.targets.find((t) => t.name === "wasm static 7×7 A vs dense")!.pass).toBeTypeOf("boolean");

@@ -193,6 +193,31 @@ describe("mconv compile", () => {
     const bad = await mconv("compile", "examples/seed.mconv", "--target", "wasm", "-o", "x");
     expect(bad.stderr).toBe("mconv compile: --target must be one of tfjs, js, tfjs-graph, onnx; got 'wasm' (see mconv compile --help)\n");
   });
+
+  it("--fast-math: Winograd convs on the js target, the reference's numbers to rounding; a usage error elsewhere", async () => {
+    const dir = scratchDir("fast-math");
+    const compiled = await mconv("compile", "examples/pixelcnn.mconv", "--target", "js", "--fast-math", "-o", dir);
+    expect(compiled.code, compiled.stderr).toBe(0);
+    const { readFileSync } = await import("node:fs");
+    const text = readFileSync(join(dir, "model.js"), "utf8");
+    expect(text).toContain("Fast math: Winograd convs");
+    // The 3×3 type-B convs of the residual blocks (32 → 32 channels, cropped to 2×3) take Winograd.
+    expect(text).toContain("by Winograd F(4×4, 2×3)");
+    const PIXELCNN = ["examples/pixelcnn.mconv", "--inputs", "examples/pixelcnn.inputs.json", "--init", "random", "--seed", "1"];
+    const fast = await mconv("run", ...PIXELCNN, "--backend", "js", "--fast-math");
+    const reference = await mconv("run", ...PIXELCNN, "--backend", "reference");
+    expect(fast.code, fast.stderr).toBe(0);
+    const [got, want] = [parseOutputs(fast.stdout), parseOutputs(reference.stdout)];
+    const name = Object.keys(want)[0]!;
+    expect(got[name]!.shape).toEqual(want[name]!.shape);
+    const worst = want[name]!.data.reduce((m, w, i) => Math.max(m, Math.abs(got[name]!.data[i]! - w) / Math.max(1, Math.abs(w))), 0);
+    expect(worst).toBeLessThan(1e-5);
+    for (const args of [["compile", "examples/pixelcnn.mconv", "--target", "tfjs", "--fast-math", "-o", dir], ["run", ...SEED, "--fast-math"]]) {
+      const r = await mconv(...args);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(/^mconv (compile|run): --fast-math applies to js only \(compile --target js, run --backend js\), not tfjs \(see mconv (compile|run) --help\)\n$/);
+    }
+  });
 });
 
 describe("mconv check and the command line itself", () => {

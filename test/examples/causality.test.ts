@@ -50,7 +50,7 @@ describe.each(cases)("$file", ({ file, colours }) => {
             const colour = Math.floor(k / perColour);
             const mustNotChange = p < q || (p === q && colour <= qc);
             if (mustNotChange && !same) {
-              throw new Error(`input (${qi}, ${qj}, colour ${qc}) changed output (${Math.floor(p / w)}, ${p % w}) channel ${k}`);
+              throw new Error(`input (${qi}, ${qj}, colour ${qc}) changed output (${Math.floor(p / w)}, ${p % w}) channel ${k} ${y0.data[p * perPixel + k]} -> ${y1.data[p * perPixel + k]}`);
             }
             if (!mustNotChange && !same) changedAfter = true;
           }

@@ -18,7 +18,18 @@ export class JsContext {
   /** What convs alike share beyond their loops (conv.ts), by the same key. */
   readonly convsAlike = new Map<string, ConvsAlike>();
 
-  constructor(readonly plan: Plan) {}
+  /** The shared scratch arrays declared so far. */
+  private readonly sharedScratch = new Set<string>();
+
+  /** Whether convs may use Winograd (CodegenOptions.fastMath). */
+  readonly fastMath: boolean;
+
+  constructor(
+    readonly plan: Plan,
+    options: { fastMath?: boolean } = {},
+  ) {
+    this.fastMath = options.fastMath === true;
+  }
 
   get symbols(): SymbolIds {
     return this.plan.symbols;
@@ -88,6 +99,19 @@ export class JsContext {
     }
     this.decls.push(`let ${id} = null;`);
     return { id, ensure: `if (${id} === null || ${id}.length !== ${size}) ${id} = new Float64Array(${size});` };
+  }
+
+  /**
+   * A float64 scratch array of a known size shared by every node that asks for it with the same hint (nodes run one
+   * at a time): declared with the first of them.
+   */
+  shared64(hint: string, size: number): string {
+    const id = jsIdentifier(`${hint}${size}`);
+    if (!this.sharedScratch.has(id)) {
+      this.sharedScratch.add(id);
+      this.decls.push(`const ${id} = new Float64Array(${size});`);
+    }
+    return id;
   }
 
   /** Lines declared once in load() for the node being emitted (a kernel function, say), placed before its setup. */

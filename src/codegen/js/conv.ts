@@ -16,6 +16,7 @@ import type { JsContext } from "./context.js";
 import { BLOCK, type ConvLayout, type ConvsAlike, type RunLayout, convLayout, packLines } from "./conv_layout.js";
 import { type FusedActivation, activationExpr } from "./epilogue.js";
 import { count, sum, times } from "./expr.js";
+import { scratchSizes, winogradFunction, winogradKernelFunction, winogradPlan } from "./winograd.js";
 
 /** Accumulators per block at most: 3 pixels × 4 channels, more pixels when blocks are narrower. */
 const ACCUMULATORS = 12;
@@ -227,7 +228,11 @@ export interface ConvOperands {
  * The result is written into the value's buffer (ctx.alloc: fresh when returned to the caller, else reused).
  */
 export function convCode(value: PlannedValue, ctx: JsContext, operands: ConvOperands, activation: FusedActivation = { kind: "linear" }): Emitted {
-  const c = value.conv!;
+  const planned = value.conv!;
+  // With fast math, where Winograd does fewer operations (winograd.ts), the input is padded further down and right so that whole
+  // tiles read inside it; the direct loops, kept for inputs or weights that are not finite, read the same buffer.
+  const wino = ctx.fastMath ? winogradPlan(planned, planned.liveTaps) : undefined;
+  const c: ConvPlan = wino ? { ...planned, pads: [planned.pads[0], planned.pads[1] + wino.extraH, planned.pads[2], planned.pads[3] + wino.extraW] } : planned;
   // The loops depend on the conv's geometry, live taps, bias and activation only: convs alike share one function
   // (declared in load() with the first of them; function declarations hoist, so later convs call it by name), and
   // the layout and packing code of the first, made once (a deep chain has thousands of convs alike).
@@ -289,13 +294,43 @@ export function convCode(value: PlannedValue, ctx: JsContext, operands: ConvOper
   const call = shared ?? fn;
   const { tables, lines: packing } = packedLines(alike, c, layout, { packed, kernel, mask });
   ctx.declare(tables);
-  const code = [
-    `const ${y} = ${ctx.alloc(value)};`,
-    ...(xpad.ensure ? [xpad.ensure] : []),
-    ...padLines(c, x, xpad.id, n),
+  const direct = [
     ...(shared === undefined ? [] : [`// the loops of ${call}, a conv of the same shape`]),
     `${call}(${y}, ${xpad.id}, ${packed}, ${bias ? `${bias}, ` : ""}${n});`,
   ];
+  let run = direct;
+  if (wino) {
+    // The Winograd function is shared by convs alike, the kernel transform by those with the same mask shape, the
+    // scratch by every conv of its size (calls run one conv at a time).
+    let wfn = ctx.convLoops.get(`winograd ${loopKey}`);
+    if (wfn === undefined) {
+      wfn = jsIdentifier(`winograd${value.id.slice(1)}`);
+      ctx.convLoops.set(`winograd ${loopKey}`, wfn);
+      ctx.declare(winogradFunction(wfn, c, wino, bias !== undefined, activation));
+    }
+    const kernelKey = `winograd kernel ${loopKey} ${mask?.shape.join(",") ?? ""}`;
+    let kfn = ctx.convLoops.get(kernelKey);
+    if (kfn === undefined) {
+      kfn = jsIdentifier(`winogradKernel${value.id.slice(1)}`);
+      ctx.convLoops.set(kernelKey, kfn);
+      ctx.declare(winogradKernelFunction(kfn, c, wino, c.liveTaps, mask?.shape));
+    }
+    const u = ctx.scratch64(value, "transformed", String(wino.kernelSize + 1)).id;
+    const sizes = scratchSizes(c, wino);
+    const v = ctx.shared64("winogradIn", sizes.v);
+    const mm = ctx.shared64("winogradOut", sizes.m);
+    packing.push(`// ${u}: the same weights in the Winograd domain`, `${kfn}(${u}, ${kernel}${mask ? `, ${mask.id}` : ""});`);
+    ctx.helpers.add("finite");
+    run = [
+      `// Winograd unless a weight or an input is not finite (it would spread to a tile's neighbours): then the direct loops`,
+      `if (${u}[${wino.kernelSize}] === 1 && finite(${x}, ${productExpr([n, String(h * w * c.inChannels)])})) {`,
+      `  ${wfn}(${y}, ${xpad.id}, ${u}, ${v}, ${mm}, ${bias ? `${bias}, ` : ""}${n});`,
+      "} else {",
+      ...direct.map((l) => `  ${l}`),
+      "}",
+    ];
+  }
+  const code = [`const ${y} = ${ctx.alloc(value)};`, ...(xpad.ensure ? [xpad.ensure] : []), ...padLines(c, x, xpad.id, n), ...run];
   // A kernel (and mask) known at load time is packed once in load(); a fed one on every call.
   const staticWeights = [operands.kernel, ...(operands.mask ? [operands.mask] : [])].every((o) => ctx.plan.value(o).stage === "load");
   const reads = [operands.x, ...(operands.bias ? [operands.bias] : [])];

@@ -6,12 +6,13 @@ import { type ModuleParts, emitValue, indentJoined, isDiagnostic, nodeComment } 
 import { feedLines, headerLines, needsSupportHelper, outputLines, symbolLines } from "../interface.js";
 import type { Plan } from "../lower.js";
 import { helperSource } from "../runtime.js";
+import type { CodegenOptions } from "../options.js";
 import { JsContext } from "./context.js";
 import { jsEmitters } from "./ops.js";
 
 /** Emits the js module for a plan: no imports, helpers and `load`. */
-export function emitJs(plan: Plan): Result<ModuleParts> {
-  const ctx = new JsContext(plan);
+export function emitJs(plan: Plan, options: CodegenOptions = {}): Result<ModuleParts> {
+  const ctx = new JsContext(plan, { fastMath: options.fastMath === true });
   ctx.helpers.add("feed");
   if (needsSupportHelper(plan)) ctx.helpers.add("support");
   const diagnostics: Diagnostic[] = [];
@@ -66,7 +67,7 @@ export function emitJs(plan: Plan): Result<ModuleParts> {
     "}",
   ].join("\n");
   return ok({
-    header: headerLines(plan, "Target js: plain JavaScript, no dependencies.").join("\n"),
+    header: headerLines(plan, `Target js: plain JavaScript, no dependencies.${ctx.fastMath ? " Fast math: Winograd convs (rounding differs from direct sums)." : ""}`).join("\n"),
     imports: "",
     injects: [],
     helpers: helperSource(ctx.helpers),
