@@ -106,10 +106,10 @@ function decodeF32(base64) {
 function reuse(buffer, size) {
   return buffer !== null && buffer.length === size ? buffer : new Float32Array(size);
 }`,
-  finite: `/** Whether a[0 … n) holds finite numbers only: v · 0 is 0 for those, NaN for an infinity or NaN. */
-function finite(a, n) {
+  finite: `/** Whether a[from … to) holds finite numbers only: v · 0 is 0 for those, NaN for an infinity or NaN. */
+function finite(a, from, to) {
   let s = 0;
-  for (let i = 0; i < n; i++) s += a[i] * 0;
+  for (let i = from; i < to; i++) s += a[i] * 0;
   return s === 0;
 }`,
   // A product of two float32 values is exact in a double, so storing it rounds once: the float32 product tf.mul makes.

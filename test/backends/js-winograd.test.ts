@@ -66,7 +66,7 @@ function convGraph(o: {
   co: number;
   k: readonly [number, number];
   padding: Padding;
-  mask: "none" | "causal" | "sparse" | "fed" | "fed-full";
+  mask: "none" | "causal" | "sparse" | "fed" | "fed-full" | "fed-in" | "fed-out";
   strides?: [number, number];
   dilations?: [number, number];
   groups?: number;
@@ -86,6 +86,8 @@ function convGraph(o: {
   } else if (o.mask === "sparse") mask = m.b.constant([kh, kw], Array.from({ length: kh * kw }, (_, t) => (t === 0 || m.r() < 0.6 ? m.r() * 2 - 1 : 0)), { name: "m" });
   else if (o.mask === "fed") mask = m.input("m", [kh, kw]);
   else if (o.mask === "fed-full") mask = m.input("m", [kh, kw, o.ci, o.co]);
+  else if (o.mask === "fed-in") mask = m.input("m", [kh, kw, o.ci]);
+  else if (o.mask === "fed-out") mask = m.input("m", [kh, kw, 1, o.co]);
   let y = mask ? m.b.maskedConv2d(x, k, mask, attrs, { name: "conv" }) : m.b.conv2d(x, k, attrs, { name: "conv" });
   if (o.epilogue) y = m.b.biasAdd(y, m.param("b", [o.co]));
   if (o.epilogue === "relu") y = m.b.relu(y);
@@ -159,14 +161,15 @@ function randomCase(seed: number): Case | undefined {
   const batch = r.int(1, 3);
   const o = {
     batch: symbolic ? ("N" as const) : batch,
-    // Sizes around tiles of 4, up to 10 tiles across (chunks of several tile rows, or of one).
+    // Sizes around tiles of 4, up to 10 tiles across and 6 down: a chunk of tile rows is the whole image here
+    // (several chunks: "the chunks of tile rows" below).
     h: r.int(2, 21),
     w: r.pick([r.int(2, 13), r.int(25, 40)]),
     ci: r.r() < 0.7 ? r.int(6, 20) : r.int(28, 40),
     co: r.r() < 0.7 ? r.int(6, 21) : r.int(28, 40),
     k,
     padding: r.pick<Padding>(["same", "valid", [r.int(0, 2), r.int(0, 2), r.int(0, 2), r.int(0, 2)]]),
-    mask: r.pick(["none", "causal", "sparse", "fed", "fed-full"] as const),
+    mask: r.pick(["none", "causal", "sparse", "fed", "fed-full", "fed-in", "fed-out"] as const),
     ...(r.r() < 0.5 ? { epilogue: r.pick(["relu", "sigmoid", "bias"] as const) } : {}),
     seed,
   };
@@ -195,7 +198,7 @@ const SEEDS = Array.from({ length: 60 }, (_, i) => 52000 + i);
 
 test("the random cases reach Winograd's seams", () => {
   const labels = SEEDS.map((s) => winogradCase(s).label).join("\n");
-  for (const wanted of [/k3,3/, /k2,3/, /k1,3|k3,1/, /k2,2/, /x\[N,/, /pvalid/, /psame/, /p\d,\d,\d,\d/, / causal/, / sparse/, / fed /, / fed-full/, / none/, /relu/, /sigmoid/, /bias/, /out(6|7|9|10|11|13|14|15|17|18|19|21) /]) {
+  for (const wanted of [/k3,3/, /k2,3/, /k1,3|k3,1/, /k2,2/, /x\[N,/, /pvalid/, /psame/, /p\d,\d,\d,\d/, / causal/, / sparse/, / fed /, / fed-full/, / fed-in/, / fed-out/, / none/, /relu/, /sigmoid/, /bias/, /out(6|7|9|10|11|13|14|15|17|18|19|21) /]) {
     expect(labels, String(wanted)).toMatch(wanted);
   }
 });
@@ -208,6 +211,29 @@ describe("Winograd convs agree with interpret()", () => {
     if (!loaded.ok) throw new Error(`${c.label}\n${formatDiagnostics(loaded.diagnostics)}`);
     for (const feed of c.feeds) {
       expectClose((await loaded.value.predict(feed)).y!, interpret(c.graph, feed, c.weights).y!, `seed ${seed} (${c.label})`);
+    }
+  });
+});
+
+describe("the chunks of tile rows", () => {
+  test.each([
+    // 10 × 10 tiles: 2 chunks of 5 tile rows.
+    { h: 40, w: 40, chunkRows: 5, tilesW: 10 },
+    // 66 tiles across, more than a chunk's 64: chunks of one tile row.
+    { h: 6, w: 262, chunkRows: 1, tilesW: 66 },
+  ])("$h × $w: chunks of $chunkRows tile rows of $tilesW tiles agree with interpret()", async ({ h, w, chunkRows, tilesW }) => {
+    const { graph, weights, m } = convGraph({ batch: "N", h, w, ci: 16, co: 13, k: [3, 3], padding: "same", mask: "none", epilogue: "bias", seed: 3 });
+    const optimized = optimize(graph, { target: "js" });
+    const planned = planGraph(optimized);
+    if (!planned.ok) throw new Error("plan failed");
+    const c = planned.value.values.find((v) => v.conv !== undefined)!.conv!;
+    const plan = winogradPlan(c, c.liveTaps);
+    expect(plan && [plan.chunkRows, plan.tilesW]).toEqual([chunkRows, tilesW]);
+    const loaded = await loadCompiled(optimized, "js", weights, { fastMath: true, threads: 1 });
+    if (!loaded.ok) throw new Error("load failed");
+    for (const n of [2, 1]) {
+      const feed = m.feed(n);
+      expectClose((await loaded.value.predict(feed)).y!, interpret(graph, feed, weights).y!);
     }
   });
 });
@@ -239,26 +265,33 @@ describe("what fastMath changes and what it keeps", () => {
     two.value.dispose?.();
   });
 
-  test("an input that is not finite runs the direct loops, which give their very numbers; the next call is Winograd's", async () => {
+  test("an image whose input is not finite runs the direct loops, with their very numbers; the other images do not change", async () => {
     const { graph, weights, m } = convGraph({ ...typeB, epilogue: undefined });
     const { direct, fast } = await bothWays(graph, weights);
-    const feed = m.feed(2);
-    const x = feed.x!.data as Float32Array;
+    const two = await loadCompiled(optimize(graph, { target: "js" }), "js", weights, { fastMath: true, threads: 2 });
+    if (!two.ok) throw new Error("load failed");
+    const feed = m.feed(3);
+    const clean = (await fast.predict(feed)).y!;
+    const image = 12 * 12 * 20;
     for (const bad of [Infinity, -Infinity, NaN]) {
-      const data = x.slice();
+      const data = (feed.x!.data as Float32Array).slice();
       data[(1 * 12 * 12 + 4 * 12 + 5) * 24 + 3] = bad;
       const fed = { x: { shape: feed.x!.shape, data } };
       const got = (await fast.predict(fed)).y!;
-      expectSame(got, (await direct.predict(fed)).y!, String(bad));
-      // Image 0 is untouched; image 1 has outputs that are not finite.
-      expect(Array.from(got.data.subarray(0, 12 * 12 * 20)).every(Number.isFinite)).toBe(true);
-      expect(Array.from(got.data).some((v) => !Number.isFinite(v))).toBe(true);
+      // Image 1: the direct loops' numbers, some not finite; images 0 and 2: Winograd's, as without the bad input.
+      expectSame({ data: got.data.subarray(image, 2 * image) }, { data: (await direct.predict(fed)).y!.data.subarray(image, 2 * image) }, String(bad));
+      expect(Array.from(got.data.subarray(image, 2 * image)).some((v) => !Number.isFinite(v))).toBe(true);
+      for (const i of [0, 2]) expectSame({ data: got.data.subarray(i * image, (i + 1) * image) }, { data: clean.data.subarray(i * image, (i + 1) * image) }, `image ${i}`);
+      // Two threads (images 0–1 and 2 apart) give the same numbers.
+      expectSame((await two.value.predict(fed)).y!, got, `two threads, ${bad}`);
     }
     expectClose((await fast.predict(feed)).y!, interpret(graph, feed, weights).y!);
+    two.value.dispose?.();
   });
 
   test("an infinite weight at a live tap runs the direct loops; at a dead tap it counts as zero, and Winograd runs", async () => {
-    for (const [tap, live] of [[4, true], [8, false]] as const) {
+    // Tap 8 (2, 2) is cropped away; tap 5 (1, 2) is dead inside the cropped 2×3 box, where the transform reads.
+    for (const [tap, live] of [[4, true], [5, false], [8, false]] as const) {
       const { graph, weights, m } = convGraph({ ...typeB, epilogue: undefined });
       const k = weights.k!.data as Float32Array;
       const at = (tap * 24 + 2) * 20 + 1;

@@ -201,7 +201,7 @@ describe("mconv compile", () => {
     const { readFileSync } = await import("node:fs");
     const text = readFileSync(join(dir, "model.js"), "utf8");
     expect(text).toContain("Fast math: Winograd convs");
-    // The 3×3 type-B convs of the residual blocks (32 → 32 channels, cropped to 2×3) take Winograd.
+    // The 3×3 type-B convs of the residual blocks (16 → 16 channels, cropped to 2×3) take Winograd.
     expect(text).toContain("by Winograd F(4×4, 2×3)");
     const PIXELCNN = ["examples/pixelcnn.mconv", "--inputs", "examples/pixelcnn.inputs.json", "--init", "random", "--seed", "1"];
     const fast = await mconv("run", ...PIXELCNN, "--backend", "js", "--fast-math");

@@ -21,8 +21,9 @@ export class JsContext {
   /** The shared scratch arrays declared so far. */
   private readonly sharedScratch = new Set<string>();
 
-  /** Whether convs may use Winograd (CodegenOptions.fastMath). */
+  /** Whether convs may use Winograd (CodegenOptions.fastMath), and whether one did. */
   readonly fastMath: boolean;
+  usedWinograd = false;
 
   constructor(
     readonly plan: Plan,

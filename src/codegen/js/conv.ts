@@ -1,8 +1,9 @@
 // conv2d and masked_conv2d as register-blocked plain loops: the input copied once per call into a zero-bordered
 // Float64Array, the weights of the live taps repacked into the order the inner loop reads (conv_layout.ts), and
 // per block of P output pixels × up to 4 output channels, P · 4 local accumulators fed by one unrolled block of code
-// per live tap (dead taps emit nothing). Bias and an activation may be fused into the store. Not for the choice of
-// which taps are live (taps.ts, lower.ts).
+// per live tap (dead taps emit nothing). Bias and an activation may be fused into the store. With fast math, the
+// Winograd loops of winograd.ts where they pay, these loops kept for inputs or weights that are not finite. Not for
+// the choice of which taps are live (taps.ts, lower.ts).
 // Measured (CPU time, interleaved, on the three convs of REFERENCES.md): 3 pixels × 4 channels; 2, 4 or 5 pixels
 // within 5%; float32 buffers no faster than float64; each channel block over a whole image (weights kept hot)
 // no faster, and 19% slower for the 7×7 first layer. The same loops inline in run() (optimized by on-stack
@@ -321,12 +322,24 @@ export function convCode(value: PlannedValue, ctx: JsContext, operands: ConvOper
     const mm = ctx.shared64("winogradOut", sizes.m);
     packing.push(`// ${u}: the same weights in the Winograd domain`, `${kfn}(${u}, ${kernel}${mask ? `, ${mask.id}` : ""});`);
     ctx.helpers.add("finite");
+    ctx.usedWinograd = true;
+    const [image, padded, out] = [h * w * c.inChannels, hp * wp * c.inChannels, oh * ow * c.outChannels];
+    const b = bias ? `${bias}, ` : "";
+    // Image by image when some input is not finite, so that an image's numbers never depend on the others' (nor
+    // on how threads share the batch out).
     run = [
       `// Winograd unless a weight or an input is not finite (it would spread to a tile's neighbours): then the direct loops`,
-      `if (${u}[${wino.kernelSize}] === 1 && finite(${x}, ${productExpr([n, String(h * w * c.inChannels)])})) {`,
-      `  ${wfn}(${y}, ${xpad.id}, ${u}, ${v}, ${mm}, ${bias ? `${bias}, ` : ""}${n});`,
-      "} else {",
+      `if (${u}[${wino.kernelSize}] !== 1) {`,
       ...direct.map((l) => `  ${l}`),
+      `} else if (finite(${x}, 0, ${productExpr([n, String(image)])})) {`,
+      `  ${wfn}(${y}, ${xpad.id}, ${u}, ${v}, ${mm}, ${b}${n});`,
+      "} else {",
+      `  for (let i = 0; i < ${n}; i++) {`,
+      `    const yi = ${y}.subarray(i * ${out}, (i + 1) * ${out});`,
+      `    const xi = ${xpad.id}.subarray(i * ${padded}, (i + 1) * ${padded});`,
+      `    if (finite(${x}, i * ${image}, (i + 1) * ${image})) ${wfn}(yi, xi, ${u}, ${v}, ${mm}, ${b}1);`,
+      `    else ${call}(yi, xi, ${packed}, ${b}1);`,
+      "  }",
       "}",
     ];
   }

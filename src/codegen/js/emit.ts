@@ -67,7 +67,7 @@ export function emitJs(plan: Plan, options: CodegenOptions = {}): Result<ModuleP
     "}",
   ].join("\n");
   return ok({
-    header: headerLines(plan, `Target js: plain JavaScript, no dependencies.${ctx.fastMath ? " Fast math: Winograd convs (rounding differs from direct sums)." : ""}`).join("\n"),
+    header: headerLines(plan, `Target js: plain JavaScript, no dependencies.${ctx.usedWinograd ? " Fast math: Winograd convs (rounding differs from direct sums)." : ""}`).join("\n"),
     imports: "",
     injects: [],
     helpers: helperSource(ctx.helpers),

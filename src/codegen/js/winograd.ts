@@ -17,7 +17,10 @@ import { count } from "./expr.js";
 
 /** Output pixels per tile side. */
 export const TILE = 4;
-/** Tiles whose products are computed together, at most (a chunk of whole tile rows). */
+/**
+ * Tiles whose products are computed together: a chunk is the most whole tile rows within this many tiles (a
+ * divisor of the rows), or one tile row when a row alone has more.
+ */
 const CHUNK_TILES = 64;
 /** Tiles and out channels per block of accumulators in the products. */
 const PIXELS = 3;
