@@ -13,7 +13,7 @@
 import type { ConvPlan, Tap } from "../lower.js";
 import type { FusedActivation } from "./epilogue.js";
 import { activationExpr } from "./epilogue.js";
-import { count } from "./expr.js";
+import { count, sum } from "./expr.js";
 
 /** Output pixels per tile side. */
 export const TILE = 4;
@@ -233,28 +233,26 @@ export function winogradFunction(fn: string, c: ConvPlan, w: WinogradPlan, bias:
 
   // 1. The input transform of one tile and one in channel: d (α_h × α_w) → Bᵀ_h d B_w, stored at [position][tile][c].
   const inputLines = [
-    ...range(rows.alpha).map((i) => `const ${range(cols.alpha).map((j) => `d${i}_${j} = xp[${`at${i * wp + j === 0 ? "" : ` + ${(i * wp + j) * ci}`}`}]`).join(", ")};`),
+    ...range(rows.alpha).map((i) => `const ${range(cols.alpha).map((j) => `d${i}_${j} = xp[${sum(["at", (i * wp + j) * ci])}]`).join(", ")};`),
     ...transform2D(rows.BT, cols.BT, (k, j) => `d${k}_${j}`, cols.alpha, "e", "v"),
-    ...range(rows.alpha).flatMap((i) => range(cols.alpha).map((j) => `v[vi${(i * cols.alpha + j) === 0 ? "" : ` + ${(i * cols.alpha + j) * vStride}`}] = v${i}_${j};`)),
+    ...range(rows.alpha).flatMap((i) => range(cols.alpha).map((j) => `v[${sum(["vi", (i * cols.alpha + j) * vStride])}] = v${i}_${j};`)),
   ];
 
   // 2. The products at one position: [tiles × ci] · [ci × co], in blocks of PIXELS tiles × WIDTH out channels.
   const block = (p: number, width: number, t: string | number, o: string | number) => {
     const acc = (a: number, b: number) => `a${a}_${b}`;
-    const tExpr = (k: number) => (typeof t === "number" ? String((t + k) * ci) : `${t === "t" ? "t" : t} * ${ci}${k === 0 ? "" : ` + ${k * ci}`}`);
+    // Terms of where tile t (a loop variable or a number) starts in a [tile][channel] array of `n` channels.
+    const tileAt = (n: number) => (typeof t === "number" ? t * n : `${t} * ${n}`);
+    const oAt = typeof o === "number" ? o * ci : `${o} * ${ci}`;
     return [
       "{",
       `  let ${range(p).flatMap((a) => range(width).map((b) => `${acc(a, b)} = 0`)).join(", ")};`,
-      `  for (let c = 0, vi = vb + ${tExpr(0)}, ui = ub + ${typeof o === "number" ? o * ci : `${o} * ${ci}`}; c < ${ci}; c++, vi++, ui += ${width}) {`,
-      `    const ${range(p).map((a) => `x${a} = v[vi${a === 0 ? "" : ` + ${a * ci}`}]`).join(", ")};`,
-      `    const ${range(width).map((b) => `w${b} = u[ui${b === 0 ? "" : ` + ${b}`}]`).join(", ")};`,
+      `  for (let c = 0, vi = ${sum(["vb", tileAt(ci)])}, ui = ${sum(["ub", oAt])}; c < ${ci}; c++, vi++, ui += ${width}) {`,
+      `    const ${range(p).map((a) => `x${a} = v[${sum(["vi", a * ci])}]`).join(", ")};`,
+      `    const ${range(width).map((b) => `w${b} = u[${sum(["ui", b])}]`).join(", ")};`,
       ...range(p).map((a) => `    ${range(width).map((b) => `${acc(a, b)} += x${a} * w${b};`).join(" ")}`),
       "  }",
-      ...range(p).map((a) => {
-        const at = typeof t === "number" ? `mb + ${(t + a) * co}` : `mb + ${t} * ${co}${a === 0 ? "" : ` + ${a * co}`}`;
-        const oAt = typeof o === "number" ? (o === 0 ? "" : ` + ${o}`) : ` + ${o}`;
-        return `  ${range(width).map((b) => `mm[${at}${oAt}${b === 0 ? "" : ` + ${b}`}] = ${acc(a, b)};`).join(" ")}`;
-      }),
+      ...range(p).map((a) => `  ${range(width).map((b) => `mm[${sum(["mb", tileAt(co), o, a * co + b])}] = ${acc(a, b)};`).join(" ")}`),
       "}",
     ];
   };
@@ -281,11 +279,11 @@ export function winogradFunction(fn: string, c: ConvPlan, w: WinogradPlan, bias:
     const name = bias || activation.kind !== "linear" ? `r${i}_${j}` : value;
     return [
       ...(name === value ? [] : [`const ${name} = ${value};`]),
-      `y[out${(i * ow + j) * co === 0 ? "" : ` + ${(i * ow + j) * co}`}] = ${activationExpr(activation, name)};`,
+      `y[${sum(["out", (i * ow + j) * co])}] = ${activationExpr(activation, name)};`,
     ];
   };
   const outputLines = [
-    ...range(rows.alpha).map((i) => `const ${range(cols.alpha).map((j) => `m${i}_${j} = mm[mi${(i * cols.alpha + j) === 0 ? "" : ` + ${(i * cols.alpha + j) * mStride}`}]`).join(", ")};`),
+    ...range(rows.alpha).map((i) => `const ${range(cols.alpha).map((j) => `m${i}_${j} = mm[${sum(["mi", (i * cols.alpha + j) * mStride])}]`).join(", ")};`),
     ...transform2D(rows.AT, cols.AT, (k, j) => `m${k}_${j}`, cols.alpha, "f", "s"),
     ...(bias ? ["const b = bias[o];"] : []),
     "if (full) {",
@@ -361,8 +359,8 @@ export function winogradKernelFunction(fn: string, c: ConvPlan, w: WinogradPlan,
   const g = (i: number, j: number) => (live.has(i * kw + j) ? `g${i}_${j}` : undefined);
   const gLines = liveTaps.map(([i, j]) => {
     const tap = i * kw + j;
-    const kAt = `${tap * ci * co === 0 ? "" : `${tap * ci * co} + `}c * ${co} + o`;
-    const mAt = [tap * mi * mo === 0 ? "" : String(tap * mi * mo), mi === 1 ? "" : `c * ${mo}`, mo === 1 ? "" : "o"].filter((s) => s !== "").join(" + ") || "0";
+    const kAt = sum([`c * ${co}`, "o", tap * ci * co]);
+    const mAt = sum([mi === 1 ? 0 : `c * ${mo}`, mo === 1 ? 0 : "o", tap * mi * mo]);
     return `const g${i}_${j} = k[${kAt}]${maskShape ? ` * m[${mAt}]` : ""};`;
   });
   const frac = (v: Q) => v[0] / v[1];
@@ -373,7 +371,7 @@ export function winogradKernelFunction(fn: string, c: ConvPlan, w: WinogradPlan,
   const uLines = range(rows.alpha).flatMap((i) =>
     range(cols.alpha).map((j) => {
       const pos = i * cols.alpha + j;
-      return `u[ub${pos === 0 ? "" : ` + ${pos * ci * co}`}] = ${combination(range(cols.r).map((k) => [frac(cols.G[j]![k]!), `t${i}_${k}`] as const))};`;
+      return `u[${sum(["ub", pos * ci * co])}] = ${combination(range(cols.r).map((k) => [frac(cols.G[j]![k]!), `t${i}_${k}`] as const))};`;
     }),
   );
   const width = restO === 0 ? String(WIDTH) : fullO === 0 ? String(restO) : `(o < ${fullO} ? ${WIDTH} : ${restO})`;
