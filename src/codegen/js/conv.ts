@@ -230,8 +230,9 @@ export interface ConvOperands {
  */
 export function convCode(value: PlannedValue, ctx: JsContext, operands: ConvOperands, activation: FusedActivation = { kind: "linear" }): Emitted {
   const planned = value.conv!;
-  // With fast math, where Winograd does fewer operations (winograd.ts), the input is padded further down and right so that whole
-  // tiles read inside it; the direct loops, kept for inputs or weights that are not finite, read the same buffer.
+  // With fast math, where Winograd does fewer operations (winograd.ts), the input is padded further down and right
+  // so that whole tiles read inside it; the direct loops, kept for inputs or weights that are not finite, read the
+  // same buffer.
   const wino = ctx.fastMath ? winogradPlan(planned, planned.liveTaps) : undefined;
   const c: ConvPlan = wino ? { ...planned, pads: [planned.pads[0], planned.pads[1] + wino.extraH, planned.pads[2], planned.pads[3] + wino.extraW] } : planned;
   // The loops depend on the conv's geometry, live taps, bias and activation only: convs alike share one function
