@@ -84,7 +84,17 @@ export interface Transform1D {
 
 const POINTS: readonly Q[] = [q(0), q(1), q(-1), q(2), q(-2), q(1, 2), q(-1, 2)];
 
+/** Made once per (m, r): a model of many convs alike asks for the same few. */
+const TRANSFORMS = new Map<string, Transform1D>();
+
 export function transform1D(m: number, r: number): Transform1D {
+  const key = `${m},${r}`;
+  let t = TRANSFORMS.get(key);
+  if (t === undefined) TRANSFORMS.set(key, (t = toomCook(m, r)));
+  return t;
+}
+
+function toomCook(m: number, r: number): Transform1D {
   const identity = (n: number) => Array.from({ length: n }, (_, i) => Array.from({ length: n }, (_, j) => (i === j ? 1 : 0)));
   if (r === 1) return { m, r, alpha: m, AT: identity(m), G: Array.from({ length: m }, () => [q(1)]), BT: identity(m) };
   const alpha = m + r - 1;
