@@ -5,7 +5,10 @@
 // `npm run bench` starts it) the heap is collected before every sample, and 10 ms pass, untimed: no case pays for
 // the garbage, or the work on other threads, another left. Medians and quartiles over the samples; ratios are
 // paired: the median over rounds of a's time over b's in the same round, so that load which comes and goes during
-// a run cancels out of them.
+// a run cancels out of them. Samples of short calls, and of calls on two threads or more, vary far more than those of
+// long calls on one (by ±25% on a 2-core host: load on either core delays a call of a few ms, where a long call
+// averages it out), so each round times such a case three times, in passes that alternate the order (the variants
+// of a place stay adjacent), and keeps the median of the three as that round's value.
 
 import type { Case } from "./cases.js";
 
@@ -46,6 +49,12 @@ export function pairedRatio(a: readonly number[] | undefined, b: readonly number
 const SETTLE_MS = 10;
 const settle = () => new Promise<void>((resolve) => setTimeout(resolve, SETTLE_MS));
 
+/** Samples per round of a case whose calls are short (timed several to a sample) or run on several threads. */
+export const NOISY_SAMPLES = 3;
+
+/** The median of a few values (the middle one, or the mean of the two middle ones). */
+const middle = (values: readonly number[]) => quantile([...values].sort((a, b) => a - b), 0.5);
+
 /** A sample lasts at least about this long: calls of a few ms are timed in runs of several (their mean per call). */
 const MIN_SAMPLE_MS = 40;
 const MAX_REPEATS = 16;
@@ -53,7 +62,8 @@ const MAX_REPEATS = 16;
 /**
  * Runs `warmup + rounds` rounds; the first output of every case is handed to `check` (warm-up included). The
  * fastest warm-up call of a workload on a place sets how many calls each sample of its cases times (one for calls
- * of 40 ms and more).
+ * of 40 ms and more). A case's timing has one value per timed round: its sample, or the median of its NOISY_SAMPLES
+ * samples for a case of short calls or on several threads.
  */
 export async function measure(
   cases: readonly Case[],
@@ -69,23 +79,31 @@ export async function measure(
   const place = (c: Case) => `${c.workload}/${c.backend}@${c.threads}`;
   const fastest = new Map<string, number>();
   const repeats = new Map<string, number>();
+  const samplesPerRound = (c: Case) => (c.threads > 1 || (repeats.get(place(c)) ?? 1) > 1 ? NOISY_SAMPLES : 1);
   for (let r = 0; r < warmup + rounds; r++) {
     progress(r);
     const shift = r % Math.max(cases.length, 1);
     const order = [...cases.slice(shift), ...cases.slice(0, shift)];
-    for (const c of order) {
-      collect?.();
-      await settle();
-      const calls = r < warmup ? 1 : (repeats.get(place(c)) ?? 1);
-      const start = performance.now();
-      for (let i = 0; i < calls; i++) {
-        const output = await c.run();
-        if (r === 0 && i === 0) check(c, output);
+    const timed = r >= warmup;
+    const passes = timed ? Math.max(1, ...cases.map(samplesPerRound)) : 1;
+    const thisRound = new Map<Case, number[]>(cases.map((c) => [c, []]));
+    for (let pass = 0; pass < passes; pass++) {
+      for (const c of pass % 2 === 0 ? order : [...order].reverse()) {
+        if (pass >= samplesPerRound(c)) continue;
+        collect?.();
+        await settle();
+        const calls = timed ? (repeats.get(place(c)) ?? 1) : 1;
+        const start = performance.now();
+        for (let i = 0; i < calls; i++) {
+          const output = await c.run();
+          if (r === 0 && i === 0) check(c, output);
+        }
+        const ms = (performance.now() - start) / calls;
+        if (timed) thisRound.get(c)!.push(ms);
+        else fastest.set(place(c), Math.min(fastest.get(place(c)) ?? Infinity, ms));
       }
-      const ms = (performance.now() - start) / calls;
-      if (r >= warmup) samples.get(c)!.push(ms);
-      else fastest.set(place(c), Math.min(fastest.get(place(c)) ?? Infinity, ms));
     }
+    if (timed) for (const c of cases) samples.get(c)!.push(middle(thisRound.get(c)!));
     if (r === warmup - 1) for (const [key, ms] of fastest) repeats.set(key, Math.min(MAX_REPEATS, Math.max(1, Math.ceil(MIN_SAMPLE_MS / ms))));
   }
   return new Map([...samples].map(([c, s]) => [c, summarize(s)]));

@@ -6,7 +6,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { PLACES } from "../../bench/cases.js";
-import { pairedRatio } from "../../bench/measure.js";
+import { NOISY_SAMPLES, measure, pairedRatio } from "../../bench/measure.js";
 import type { BenchResults } from "../../bench/run.js";
 import { repoRoot, scratchDir } from "../support/cli.js";
 
@@ -76,5 +76,35 @@ describe("paired ratios", () => {
     expect(pairedRatio([2, 4, 6], [1, 1, 3])).toBe(2);
     // A slow round hits both cases alike and leaves the ratio alone.
     expect(pairedRatio([10, 10, 100, 10], [5, 5, 50, 5])).toBe(2);
+  });
+});
+
+describe("measure", () => {
+  /** A case on `threads` whose call takes `ms` and is counted. */
+  const counted = (id: string, threads: 1 | 2, ms: number) => {
+    const c = { id, workload: id, variant: "static" as const, backend: "js" as const, threads, reference: [], calls: 0, dispose() {} };
+    const run = async () => {
+      c.calls++;
+      if (ms > 0) await new Promise((resolve) => setTimeout(resolve, ms));
+      return new Float32Array(1);
+    };
+    return Object.assign(c, { run });
+  };
+
+  it("times short calls and calls on two threads three times a round, and keeps one value per round", { timeout: 60_000 }, async () => {
+    const long = counted("long/static/js@1", 1, 45);
+    const short = counted("short/static/js@1", 1, 0);
+    const twoLong = counted("two/static/js@2", 2, 45);
+    const checked: string[] = [];
+    const timings = await measure([long, short, twoLong], 3, 1, (c) => checked.push(c.id));
+    expect(NOISY_SAMPLES).toBe(3);
+    expect(checked.sort()).toEqual(["long/static/js@1", "short/static/js@1", "two/static/js@2"]);
+    for (const c of [long, short, twoLong]) expect(timings.get(c)!.samples, c.id).toHaveLength(3);
+    // One warm-up call each; then a 45 ms call is a sample on its own, and calls this fast are timed 16 to a sample.
+    expect(long.calls).toBe(1 + 3);
+    expect(short.calls).toBe(1 + 3 * 3 * 16);
+    expect(twoLong.calls).toBe(1 + 3 * 3);
+    // A round's value is the median of its samples: at least the 45 ms a call takes.
+    expect(Math.min(...timings.get(twoLong)!.samples)).toBeGreaterThanOrEqual(44);
   });
 });
