@@ -238,19 +238,26 @@ function threadedModel(local, threads, split, backend, start, importNode) {
       for (let i = 1; i < count; i++) asked.push(ask(slots[i - 1], nextId++, shard(i, true), split.inputs));
       const here = Object.create(null);
       for (const [name, shape, data] of shard(0, false)) here[name] = { shape, data };
-      const settled = await Promise.allSettled([local.predict(here).then(tensorEntries), ...asked]);
+      // Shard 0's outputs are copied into arrays for the whole batch as soon as they are made, while the workers
+      // still run (every output is batched: a shard's part is its rows' share); the workers' parts follow.
+      const joinHere = (entries) => entries.map(([name, shape, data]) => {
+        const joined = new Float32Array((data.length / bounds[1]) * batch);
+        joined.set(data);
+        return [name, shape, data.length, joined];
+      });
+      const settled = await Promise.allSettled([local.predict(here).then(tensorEntries).then(joinHere), ...asked]);
       const failure = settled.find((s) => s.status === "rejected");
       if (failure !== undefined) throw failure.reason;
       const parts = settled.map((s) => s.value);
       const outputs = Object.create(null);
-      parts[0].forEach(([name, shape], k) => {
-        const data = new Float32Array(parts.reduce((n, p) => n + p[k][2].length, 0));
-        let at = 0;
-        for (const p of parts) {
-          data.set(p[k][2], at);
+      parts[0].forEach(([name, shape, length, joined], k) => {
+        let at = length;
+        for (const p of parts.slice(1)) {
+          joined.set(p[k][2], at);
           at += p[k][2].length;
         }
-        outputs[name] = { shape: [batch, ...Array.from(shape).slice(1)], data };
+        if (at !== joined.length) throw new Error("output '" + name + "': the threads' parts do not fill the batch");
+        outputs[name] = { shape: [batch, ...Array.from(shape).slice(1)], data: joined };
       });
       return outputs;
     },
