@@ -52,9 +52,6 @@ const settle = () => new Promise<void>((resolve) => setTimeout(resolve, SETTLE_M
 /** Samples per round of a case whose calls are short (timed several to a sample) or run on several threads. */
 export const NOISY_SAMPLES = 3;
 
-/** The median of a few values (the middle one, or the mean of the two middle ones). */
-const middle = (values: readonly number[]) => quantile([...values].sort((a, b) => a - b), 0.5);
-
 /** A sample lasts at least about this long: calls of a few ms are timed in runs of several (their mean per call). */
 const MIN_SAMPLE_MS = 40;
 const MAX_REPEATS = 16;
@@ -103,7 +100,7 @@ export async function measure(
         else fastest.set(place(c), Math.min(fastest.get(place(c)) ?? Infinity, ms));
       }
     }
-    if (timed) for (const c of cases) samples.get(c)!.push(middle(thisRound.get(c)!));
+    if (timed) for (const c of cases) samples.get(c)!.push(summarize(thisRound.get(c)!).medianMs);
     if (r === warmup - 1) for (const [key, ms] of fastest) repeats.set(key, Math.min(MAX_REPEATS, Math.max(1, Math.ceil(MIN_SAMPLE_MS / ms))));
   }
   return new Map([...samples].map(([c, s]) => [c, summarize(s)]));
