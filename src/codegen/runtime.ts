@@ -6,7 +6,7 @@
 const BROADCAST = { broadcastAdd: "+", broadcastSub: "-", broadcastMul: "*", broadcastDiv: "/" } as const;
 
 export type BroadcastHelper = keyof typeof BROADCAST;
-export type HelperName = "feed" | "support" | "decodeF32" | "reuse" | "finite" | "maskKernel" | BroadcastHelper | "erf";
+export type HelperName = "feed" | "support" | "decodeF32" | "reuse" | "finite" | "maskKernel" | "convRun" | BroadcastHelper | "erf";
 
 /** out = a ∘ b over same-rank shapes whose axes equal out's or are 1 (then broadcast); one helper per operator. */
 function broadcastHelper(name: BroadcastHelper): string {
@@ -127,6 +127,61 @@ function maskKernel(out, kernel, mask, taps, kw, ci, co, base, si, sj, sc, so) {
     }
   }
   return out;
+}`,
+  // The asm.js heap (js/asm.ts): asm.js takes a power of two from 64 KiB to 16 MiB, else a multiple of 16 MiB; byte
+  // offsets are int32, so at most 1 GiB here.
+  convRun: `/**
+ * One direct conv of the js target: x copied into a zero-bordered float64 buffer (s.g: height, width, channels, pad
+ * top, pad left, padded height, padded width), then the loops. The asm.js loops (asm) run over heap.buffer, which
+ * every such conv of the model shares (calls are synchronous) and which grows to the largest need: the packed
+ * weights (copied in unless this conv was the last to run there and they are not fed), the bias, the padded input
+ * and the output, copied into y at the end. Past 1 GiB, the plain loops (plain) over a buffer of their own (s.xpad).
+ */
+function convRun(s, heap, asm, plain, y, x, kp, bias, batch, fed) {
+  const g = s.g;
+  const h = g[0], w = g[1], ch = g[2], pt = g[3], pl = g[4], hp = g[5], wp = g[6];
+  const size = batch * hp * wp * ch;
+  const biasAt = kp.length * 8;
+  const xpAt = biasAt + (bias === null ? 0 : bias.length) * 8;
+  const yAt = xpAt + size * 8;
+  const bytes = yAt + y.length * 4;
+  let xp;
+  if (bytes > 1073741824) {
+    if (s.xpad === null || s.xpad.length !== size) s.xpad = new Float64Array(size);
+    xp = s.xpad;
+  } else {
+    if (heap.buffer === null || heap.buffer.byteLength < bytes) {
+      let length = 65536;
+      while (length < bytes && length < 16777216) length *= 2;
+      if (length < bytes) length = Math.ceil(bytes / 16777216) * 16777216;
+      heap.buffer = new ArrayBuffer(length);
+      heap.user = null;
+    }
+    if (s.buffer !== heap.buffer) {
+      s.loops = asm(globalThis, { exp: Math.exp, expm1: Math.expm1, tanh: Math.tanh }, heap.buffer).loops;
+      s.buffer = heap.buffer;
+    }
+    xp = new Float64Array(heap.buffer, xpAt, size);
+    // Another conv (or this one at another batch size) ran here last: its numbers are where the borders must be 0.
+    const again = heap.user === s && heap.size === size;
+    if (!again) xp.fill(0);
+    if (!again || fed) new Float64Array(heap.buffer, 0, kp.length).set(kp);
+    if (bias !== null) new Float64Array(heap.buffer, biasAt, bias.length).set(bias);
+    heap.user = s;
+    heap.size = size;
+  }
+  for (let n = 0; n < batch; n++) {
+    for (let row = 0; row < h; row++) {
+      const from = (n * h + row) * w * ch;
+      xp.set(x.subarray(from, from + w * ch), ((n * hp + row + pt) * wp + pl) * ch);
+    }
+  }
+  if (xp === s.xpad) {
+    plain(y, xp, kp, bias, batch);
+  } else {
+    s.loops(yAt, xpAt, 0, biasAt, batch);
+    y.set(new Float32Array(heap.buffer, yAt, y.length));
+  }
 }`,
   broadcastAdd: broadcastHelper("broadcastAdd"),
   broadcastSub: broadcastHelper("broadcastSub"),

@@ -5,8 +5,9 @@
 // Then the fused epilogue: convCode with a bias and each activation, against conv2d → bias_add → activation; and
 // the dense kernel (3 rows × 4 out channels) on row counts and out channels around its blocks.
 
-import { describe, expect, test } from "vitest";
-import { loadCompiled } from "../../src/codegen/index.js";
+import { tmpdir } from "node:os";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { emitModule, loadCompiled } from "../../src/codegen/index.js";
 import { convCode } from "../../src/codegen/js/conv.js";
 import { denseCode } from "../../src/codegen/js/linear.js";
 import { JsContext } from "../../src/codegen/js/context.js";
@@ -16,7 +17,7 @@ import { helperSource } from "../../src/codegen/runtime.js";
 import { formatDiagnostics } from "../../src/diagnostics.js";
 import { type TensorMap, interpret } from "../../src/ir/interpret.js";
 import type { Padding } from "../../src/ir/types.js";
-import { expectClose, graphOf, tensors } from "./cases.js";
+import { expectClose, graphOf, importModuleFile, removeModuleFiles, tensors } from "./cases.js";
 import { Maker, prng } from "./random.js";
 
 type MaskKind = "none" | "sparse" | "diagonal" | "causal" | "fed" | "fed-full";
@@ -110,6 +111,53 @@ describe("js conv kernel agrees with interpret()", () => {
   });
 });
 
+/**
+ * The module text (or helpers) with convRun's asm.js heap never made, so that every conv runs the plain loops, as
+ * past 1 GiB. Fails if the helper no longer reads as expected.
+ */
+function plainLoopsOnly(text: string): string {
+  const limit = "if (bytes > 1073741824) {";
+  expect(text).toContain(limit);
+  return text.replace(limit, "if (true) {");
+}
+
+/** Equal element by element as Object.is has it: the same float32 values, NaN for NaN, -0 for -0. */
+function expectSameBits(got: Float32Array, want: Float32Array, what: string): void {
+  expect(got.length, what).toBe(want.length);
+  const differ = Array.from(got).findIndex((v, i) => !Object.is(v, want[i]));
+  expect(differ, `${what}: first difference at ${differ}: ${got[differ]} against ${want[differ]}`).toBe(-1);
+}
+
+// V8 reports an asm.js module it cannot validate or link as a warning, and runs it as plain JavaScript (slower):
+// every module these tests load must be taken as asm.js.
+const v8Warnings: string[] = [];
+const onWarning = (w: Error) => void (w.name === "V8" && v8Warnings.push(w.message));
+beforeAll(() => void process.on("warning", onWarning));
+afterAll(async () => {
+  await new Promise((resolve) => setTimeout(resolve, 10));
+  process.off("warning", onWarning);
+  expect(v8Warnings).toEqual([]);
+});
+
+describe("the asm.js loops and the plain loops agree bit for bit", () => {
+  // Grouped and depthwise convs have the plain loops only.
+  const ungrouped = SEEDS.filter((s) => / plain /.test(convCase(s).label));
+  test("there are enough of them", () => expect(ungrouped.length).toBeGreaterThan(25));
+  test.each(ungrouped)("seed %i", async (seed) => {
+    const c = convCase(seed);
+    const emitted = emitModule(c.graph, "js");
+    if (!emitted.ok) throw new Error(`${c.label}\n${formatDiagnostics(emitted.diagnostics)}`);
+    const [asm, plain] = await Promise.all([emitted.value, plainLoopsOnly(emitted.value)].map((t) => importModuleFile(t, tmpdir())));
+    const [a, p] = await Promise.all([asm!.load(c.weights, { threads: 1 }), plain!.load(c.weights, { threads: 1 })]);
+    // The feeds, then the first again with infinities and NaN among its inputs.
+    const first = c.feeds[0]!;
+    const x = Float32Array.from(first.x!.data, (v, i) => (i % 7 === 3 ? [Infinity, -Infinity, NaN][i % 3]! : v));
+    for (const feed of [...c.feeds, { ...first, x: { shape: first.x!.shape, data: x } }]) {
+      expectSameBits((await a!.predict(feed)).y!.data, (await p!.predict(feed)).y!.data, `seed ${seed} (${c.label})`);
+    }
+  });
+});
+
 describe("the fused epilogue: bias and activation in the store", () => {
   const ACTIVATIONS: FusedActivation[] = [
     { kind: "linear" },
@@ -150,9 +198,12 @@ describe("the fused epilogue: bias and activation in the store", () => {
     const [x, k, b] = ["x", "k", "b"].map((n) => plan.value(n).id) as [string, string, string];
     expect(e.reads).toEqual(["x", "b"]);
     const body = [...ctx.takeDecls(), ...(e.setup ?? []), ...e.code, `return ${conv.id};`].join("\n");
-    const run = new Function(x, k, b, `${helperSource(ctx.helpers)}\n${body}`) as (...a: Float32Array[]) => Float32Array;
-    const got = run(feed.x!.data as Float32Array, weights.k!.data as Float32Array, weights.b!.data as Float32Array);
+    const make = (helpers: string) => new Function(x, k, b, `${helpers}\n${body}`) as (...a: Float32Array[]) => Float32Array;
+    const args = [feed.x!.data as Float32Array, weights.k!.data as Float32Array, weights.b!.data as Float32Array];
+    const got = make(helperSource(ctx.helpers))(...args);
     expectClose({ shape: [2, 5, 7, 5], data: got }, interpret(graph, feed, weights).y!, activation.kind);
+    // The plain loops (kept for heaps past asm.js's size) give the same numbers, bit for bit.
+    expectSameBits(make(plainLoopsOnly(helperSource(ctx.helpers)))(...args), got, activation.kind);
   });
 });
 
@@ -172,8 +223,9 @@ test("a fed mask with narrowed live taps: only those taps are packed and compute
   const ctx = new JsContext(plan);
   const e = convCode(value, ctx, { x: "x", kernel: "k", mask: "m" });
   const text = [...ctx.takeDecls(), ...(e.setup ?? []), ...e.code].join("\n");
-  // 24 taps in each of 4 blocks: 3 pixels or the row's last 2, times out channels 0–3 or 4–5.
-  expect(text.split("// tap (").length - 1).toBe(24 * 4);
+  // 24 taps in each of 4 blocks: 3 pixels or the row's last 2, times out channels 0–3 or 4–5; in the asm.js loops
+  // and again in the plain ones.
+  expect(text.split("// tap (").length - 1).toBe(2 * 24 * 4);
   expect(text).not.toContain("// tap (3, 3)");
   const ids = ["x", "k", "m"].map((n) => plan.value(n).id);
   const run = new Function(...ids, `${helperSource(ctx.helpers)}\n${text}\nreturn ${value.id};`) as (...a: Float32Array[]) => Float32Array;

@@ -1,9 +1,10 @@
 // conv2d and masked_conv2d as register-blocked plain loops: the input copied once per call into a zero-bordered
 // Float64Array, the weights of the live taps repacked into the order the inner loop reads (conv_layout.ts), and
 // per block of P output pixels × up to 4 output channels, P · 4 local accumulators fed by one unrolled block of code
-// per live tap (dead taps emit nothing). Bias and an activation may be fused into the store. With fast math, the
-// Winograd loops of winograd.ts where they pay, these loops kept for inputs or weights that are not finite. Not for
-// the choice of which taps are live (taps.ts, lower.ts).
+// per live tap (dead taps emit nothing). Bias and an activation may be fused into the store. A conv of one group
+// runs the same loops written as asm.js (asm.ts) through the convRun helper, these kept for heaps past its size.
+// With fast math, the Winograd loops of winograd.ts where they pay, these loops kept for inputs or weights that are
+// not finite. Not for the choice of which taps are live (taps.ts, lower.ts).
 // Measured (CPU time, interleaved, on the three convs of REFERENCES.md): 3 pixels × 4 channels; 2, 4 or 5 pixels
 // within 5%; float32 buffers no faster than float64; each channel block over a whole image (weights kept hot)
 // no faster, and 19% slower for the 7×7 first layer. The same loops inline in run() (optimized by on-stack
@@ -18,6 +19,7 @@ import { BLOCK, type ConvLayout, type ConvsAlike, type RunLayout, convLayout, pa
 import { type FusedActivation, activationExpr } from "./epilogue.js";
 import { count, sum, times } from "./expr.js";
 import { scratchSizes, winogradFunction, winogradKernelFunction, winogradPlan } from "./winograd.js";
+import { asmConvModule, asmFits } from "./asm.js";
 
 /** Accumulators per block at most: 3 pixels × 4 channels, more pixels when blocks are narrower. */
 const ACCUMULATORS = 12;
@@ -256,7 +258,6 @@ export function convCode(value: PlannedValue, ctx: JsContext, operands: ConvOper
   const mask = operands.mask === undefined ? undefined : { id: ctx.ref(operands.mask), shape: c.maskShape! };
   const y = value.id;
   const packed = ctx.scratch64(value, "packed", String(layout.size)).id;
-  const xpad = ctx.scratch64(value, "xpad", productExpr([n, String(hp * wp * c.inChannels)]));
   // The loops live in their own function taking the arrays as arguments: V8 optimizes it as a whole (not by
   // on-stack replacement inside a long run()), and keeps the arrays in registers rather than in closure slots.
   const fn = jsIdentifier(`conv${value.id.slice(1)}`);
@@ -286,7 +287,7 @@ export function convCode(value: PlannedValue, ctx: JsContext, operands: ConvOper
     ctx.convLoops.set(loopKey, fn);
     ctx.declare([
       `/** y = ${bias ? `${activation.kind}(conv + bias)` : activation.kind === "linear" ? "conv" : `${activation.kind}(conv)`} for ${y}: xp the padded input in double, kp the packed weights, batch images. */`,
-      `function ${fn}(y, xp, kp, ${bias ? "bias, " : ""}batch) {`,
+      `function ${fn}(y, xp, kp, bias, batch) {`,
       `  // ${c.liveTaps.length} of ${kh * kw} taps live (structurally zero taps have no code); blocks of ${count(pixels, "pixel")} × ${BLOCK} out channels`,
       ...(c.groups > 1 ? [`  // ${c.groups} groups, each ${count(layout.kin, "input channel")} to ${count(layout.per, "output channel")}`] : []),
       ...pixelLoop,
@@ -296,9 +297,33 @@ export function convCode(value: PlannedValue, ctx: JsContext, operands: ConvOper
   const call = shared ?? fn;
   const { tables, lines: packing } = packedLines(alike, c, layout, { packed, kernel, mask });
   ctx.declare(tables);
+  // A kernel (and mask) known at load time is packed once in load(); a fed one on every call.
+  const staticWeights = [operands.kernel, ...(operands.mask ? [operands.mask] : [])].every((o) => ctx.plan.value(o).stage === "load");
+  const reads = [operands.x, ...(operands.bias ? [operands.bias] : [])];
+  const finish = (code: string[]) => (staticWeights ? { setup: packing, code, reads } : { code: [...packing, ...code] });
+  if (!wino && asmFits(c, layout, activation)) {
+    // The asm.js loops (asm.ts), shared by convs alike like the plain ones, which stay for heaps past asm.js's size.
+    let asm = ctx.convLoops.get(`asm ${loopKey}`);
+    if (asm === undefined) {
+      asm = jsIdentifier(`convAsm${value.id.slice(1)}`);
+      ctx.convLoops.set(`asm ${loopKey}`, asm);
+      ctx.declare(asmConvModule(asm, c, layout, pixels, bias !== undefined, activation));
+    }
+    // One heap for every such conv of the model, declared with the first.
+    if (!ctx.helpers.has("convRun")) ctx.declare(["/** The asm.js heap the convs share (convRun): the buffer, the conv that ran there last, its input size. */", "const convHeap = { buffer: null, user: null, size: 0 };"]);
+    ctx.helpers.add("convRun");
+    const state = jsIdentifier(`conv${value.id.slice(1)}State`);
+    ctx.declare([`const ${state} = { buffer: null, loops: null, xpad: null, g: [${[h, w, c.inChannels, pt, pl, hp, wp].join(", ")}] };`]);
+    return finish([
+      `const ${y} = ${ctx.alloc(value)};`,
+      ...(shared === undefined ? [] : [`// the loops of ${asm} and ${call}, a conv of the same shape`]),
+      `convRun(${state}, convHeap, ${asm}, ${call}, ${y}, ${x}, ${packed}, ${bias ?? "null"}, ${n}, ${!staticWeights});`,
+    ]);
+  }
+  const xpad = ctx.scratch64(value, "xpad", productExpr([n, String(hp * wp * c.inChannels)]));
   const direct = [
     ...(shared === undefined ? [] : [`// the loops of ${call}, a conv of the same shape`]),
-    `${call}(${y}, ${xpad.id}, ${packed}, ${bias ? `${bias}, ` : ""}${n});`,
+    `${call}(${y}, ${xpad.id}, ${packed}, ${bias ?? "null"}, ${n});`,
   ];
   let run = direct;
   if (wino) {
@@ -339,16 +364,12 @@ export function convCode(value: PlannedValue, ctx: JsContext, operands: ConvOper
       `    const yi = ${y}.subarray(i * ${out}, (i + 1) * ${out});`,
       `    const xi = ${xpad.id}.subarray(i * ${padded}, (i + 1) * ${padded});`,
       `    if (finite(${x}, i * ${image}, (i + 1) * ${image})) ${wfn}(yi, xi, ${u}, ${v}, ${mm}, ${b}1);`,
-      `    else ${call}(yi, xi, ${packed}, ${b}1);`,
+      `    else ${call}(yi, xi, ${packed}, ${bias ?? "null"}, 1);`,
       "  }",
       "}",
     ];
   }
-  const code = [`const ${y} = ${ctx.alloc(value)};`, ...(xpad.ensure ? [xpad.ensure] : []), ...padLines(c, x, xpad.id, n), ...run];
-  // A kernel (and mask) known at load time is packed once in load(); a fed one on every call.
-  const staticWeights = [operands.kernel, ...(operands.mask ? [operands.mask] : [])].every((o) => ctx.plan.value(o).stage === "load");
-  const reads = [operands.x, ...(operands.bias ? [operands.bias] : [])];
-  return staticWeights ? { setup: packing, code, reads } : { code: [...packing, ...code] };
+  return finish([`const ${y} = ${ctx.alloc(value)};`, ...(xpad.ensure ? [xpad.ensure] : []), ...padLines(c, x, xpad.id, n), ...run]);
 }
 
 export const emitConv2d: Emitter<"conv2d", JsContext> = (node, value, ctx) => {

@@ -346,9 +346,8 @@ async function loadOnThisThread(weights, options) {
 
   // prepared once for v3, computed per call
   const packed3 = new Float64Array(5);
-  let xpad3 = null;
   /** y = conv for v3: xp the padded input in double, kp the packed weights, batch images. */
-  function conv3(y, xp, kp, batch) {
+  function conv3(y, xp, kp, bias, batch) {
     // 4 of 4 taps live (structurally zero taps have no code); blocks of 3 pixels × 4 out channels
     // 2 groups, each 1 input channel to 1 output channel
     for (let n = 0; n < batch; n++) {
@@ -418,6 +417,7 @@ async function loadOnThisThread(weights, options) {
   }
   const packed3Taps0 = [0, 1, 2];
   const packed3Taps1 = [0, 3];
+  let xpad3 = null;
   let buf3 = null;
   // packed3: the live taps of v2 times v1 (read as [2, 2, 1, 2]), packed as [run][group][block of 4 out channels][live tap][in channel][channel of the block]
   // group 0: 3 live taps
@@ -467,7 +467,7 @@ async function loadOnThisThread(weights, options) {
         xpad3.set(v0.subarray(from, from + 6), ((n * 4 + row) * 4) * 2);
       }
     }
-    conv3(v3, xpad3, packed3, s0);
+    conv3(v3, xpad3, packed3, null, s0);
 
     // %y.norm = batch_norm(%y.conv, %gamma, %beta, %mean, %variance) {epsilon=0.001} : f32[N,3,3,2]
     const v8 = (buf8 = reuse(buf8, s0 * 18));

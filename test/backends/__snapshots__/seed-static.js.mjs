@@ -50,6 +50,60 @@ function reuse(buffer, size) {
   return buffer !== null && buffer.length === size ? buffer : new Float32Array(size);
 }
 
+/**
+ * One direct conv of the js target: x copied into a zero-bordered float64 buffer (s.g: height, width, channels, pad
+ * top, pad left, padded height, padded width), then the loops. The asm.js loops (asm) run over heap.buffer, which
+ * every such conv of the model shares (calls are synchronous) and which grows to the largest need: the packed
+ * weights (copied in unless this conv was the last to run there and they are not fed), the bias, the padded input
+ * and the output, copied into y at the end. Past 1 GiB, the plain loops (plain) over a buffer of their own (s.xpad).
+ */
+function convRun(s, heap, asm, plain, y, x, kp, bias, batch, fed) {
+  const g = s.g;
+  const h = g[0], w = g[1], ch = g[2], pt = g[3], pl = g[4], hp = g[5], wp = g[6];
+  const size = batch * hp * wp * ch;
+  const biasAt = kp.length * 8;
+  const xpAt = biasAt + (bias === null ? 0 : bias.length) * 8;
+  const yAt = xpAt + size * 8;
+  const bytes = yAt + y.length * 4;
+  let xp;
+  if (bytes > 1073741824) {
+    if (s.xpad === null || s.xpad.length !== size) s.xpad = new Float64Array(size);
+    xp = s.xpad;
+  } else {
+    if (heap.buffer === null || heap.buffer.byteLength < bytes) {
+      let length = 65536;
+      while (length < bytes && length < 16777216) length *= 2;
+      if (length < bytes) length = Math.ceil(bytes / 16777216) * 16777216;
+      heap.buffer = new ArrayBuffer(length);
+      heap.user = null;
+    }
+    if (s.buffer !== heap.buffer) {
+      s.loops = asm(globalThis, { exp: Math.exp, expm1: Math.expm1, tanh: Math.tanh }, heap.buffer).loops;
+      s.buffer = heap.buffer;
+    }
+    xp = new Float64Array(heap.buffer, xpAt, size);
+    // Another conv (or this one at another batch size) ran here last: its numbers are where the borders must be 0.
+    const again = heap.user === s && heap.size === size;
+    if (!again) xp.fill(0);
+    if (!again || fed) new Float64Array(heap.buffer, 0, kp.length).set(kp);
+    if (bias !== null) new Float64Array(heap.buffer, biasAt, bias.length).set(bias);
+    heap.user = s;
+    heap.size = size;
+  }
+  for (let n = 0; n < batch; n++) {
+    for (let row = 0; row < h; row++) {
+      const from = (n * h + row) * w * ch;
+      xp.set(x.subarray(from, from + w * ch), ((n * hp + row + pt) * wp + pl) * ch);
+    }
+  }
+  if (xp === s.xpad) {
+    plain(y, xp, kp, bias, batch);
+  } else {
+    s.loops(yAt, xpAt, 0, biasAt, batch);
+    y.set(new Float32Array(heap.buffer, yAt, y.length));
+  }
+}
+
 /** out = a * b, row-major, where each axis of a and b equals out's or is 1 (then broadcast). */
 function broadcastMul(out, outShape, a, aShape, b, bShape) {
   const rank = outShape.length;
@@ -372,9 +426,8 @@ async function loadOnThisThread(weights, options) {
 
   // prepared once for v6, computed per call
   const packed6 = new Float64Array(42);
-  let xpad6 = null;
   /** y = conv for v6: xp the padded input in double, kp the packed weights, batch images. */
-  function conv6(y, xp, kp, batch) {
+  function conv6(y, xp, kp, bias, batch) {
     // 7 of 9 taps live (structurally zero taps have no code); blocks of 2 pixels × 4 out channels
     for (let n = 0; n < batch; n++) {
       for (let oy = 0; oy < 2; oy++) {
@@ -445,6 +498,108 @@ async function loadOnThisThread(weights, options) {
     }
   }
   const packed6Taps = [0, 1, 3, 4, 5, 7, 8];
+  /** asm.js: the loops of the conv (7 live taps, blocks of 2 pixels × 4 out channels) over one heap; loops() takes byte offsets. */
+  function convAsm6(stdlib, foreign, heap) {
+    "use asm";
+    var F64 = new stdlib.Float64Array(heap);
+    var F32 = new stdlib.Float32Array(heap);
+    function loops(y, xp, kp, bias, batch) {
+      y = y | 0;
+      xp = xp | 0;
+      kp = kp | 0;
+      bias = bias | 0;
+      batch = batch | 0;
+      var n = 0, oy = 0, ox = 0, at = 0, out = 0, q = 0, kq = 0, xi = 0, ki = 0, end = 0, yo = 0, bo = 0;
+      var a0_0 = 0.0, a0_1 = 0.0, a0_2 = 0.0, a0_3 = 0.0, a1_0 = 0.0, a1_1 = 0.0, a1_2 = 0.0, a1_3 = 0.0, x0 = 0.0, x1 = 0.0, w = 0.0;
+      for (n = 0; (n | 0) < (batch | 0); n = (n + 1) | 0) {
+        for (oy = 0; (oy | 0) < 2; oy = (oy + 1) | 0) {
+          at = (xp + ((((((n * 4) | 0) + ((oy * 1) | 0)) | 0) * 96) | 0)) | 0;
+          out = (y + ((((((n * 2) | 0) + oy) | 0) * 16) | 0)) | 0;
+          for (ox = 0; (ox | 0) < 2; ox = (ox + 2) | 0) {
+            kq = kp;
+            a0_0 = 0.0;
+            a0_1 = 0.0;
+            a1_0 = 0.0;
+            a1_1 = 0.0;
+            // tap (0, 0)
+            for (xi = at, ki = kq, end = (xi + 24) | 0; (xi | 0) < (end | 0); xi = (xi + 8) | 0, ki = (ki + 16) | 0) {
+              x0 = +F64[xi >> 3];
+              x1 = +F64[(xi + 24) >> 3];
+              w = +F64[ki >> 3];
+              a0_0 = a0_0 + x0 * w; a1_0 = a1_0 + x1 * w;
+              w = +F64[(ki + 8) >> 3];
+              a0_1 = a0_1 + x0 * w; a1_1 = a1_1 + x1 * w;
+            }
+            // tap (0, 1)
+            for (xi = ((at + 24) | 0), ki = ((kq + 48) | 0), end = (xi + 24) | 0; (xi | 0) < (end | 0); xi = (xi + 8) | 0, ki = (ki + 16) | 0) {
+              x0 = +F64[xi >> 3];
+              x1 = +F64[(xi + 24) >> 3];
+              w = +F64[ki >> 3];
+              a0_0 = a0_0 + x0 * w; a1_0 = a1_0 + x1 * w;
+              w = +F64[(ki + 8) >> 3];
+              a0_1 = a0_1 + x0 * w; a1_1 = a1_1 + x1 * w;
+            }
+            // tap (1, 0)
+            for (xi = ((at + 96) | 0), ki = ((kq + 96) | 0), end = (xi + 24) | 0; (xi | 0) < (end | 0); xi = (xi + 8) | 0, ki = (ki + 16) | 0) {
+              x0 = +F64[xi >> 3];
+              x1 = +F64[(xi + 24) >> 3];
+              w = +F64[ki >> 3];
+              a0_0 = a0_0 + x0 * w; a1_0 = a1_0 + x1 * w;
+              w = +F64[(ki + 8) >> 3];
+              a0_1 = a0_1 + x0 * w; a1_1 = a1_1 + x1 * w;
+            }
+            // tap (1, 1)
+            for (xi = ((at + 120) | 0), ki = ((kq + 144) | 0), end = (xi + 24) | 0; (xi | 0) < (end | 0); xi = (xi + 8) | 0, ki = (ki + 16) | 0) {
+              x0 = +F64[xi >> 3];
+              x1 = +F64[(xi + 24) >> 3];
+              w = +F64[ki >> 3];
+              a0_0 = a0_0 + x0 * w; a1_0 = a1_0 + x1 * w;
+              w = +F64[(ki + 8) >> 3];
+              a0_1 = a0_1 + x0 * w; a1_1 = a1_1 + x1 * w;
+            }
+            // tap (1, 2)
+            for (xi = ((at + 144) | 0), ki = ((kq + 192) | 0), end = (xi + 24) | 0; (xi | 0) < (end | 0); xi = (xi + 8) | 0, ki = (ki + 16) | 0) {
+              x0 = +F64[xi >> 3];
+              x1 = +F64[(xi + 24) >> 3];
+              w = +F64[ki >> 3];
+              a0_0 = a0_0 + x0 * w; a1_0 = a1_0 + x1 * w;
+              w = +F64[(ki + 8) >> 3];
+              a0_1 = a0_1 + x0 * w; a1_1 = a1_1 + x1 * w;
+            }
+            // tap (2, 1)
+            for (xi = ((at + 216) | 0), ki = ((kq + 240) | 0), end = (xi + 24) | 0; (xi | 0) < (end | 0); xi = (xi + 8) | 0, ki = (ki + 16) | 0) {
+              x0 = +F64[xi >> 3];
+              x1 = +F64[(xi + 24) >> 3];
+              w = +F64[ki >> 3];
+              a0_0 = a0_0 + x0 * w; a1_0 = a1_0 + x1 * w;
+              w = +F64[(ki + 8) >> 3];
+              a0_1 = a0_1 + x0 * w; a1_1 = a1_1 + x1 * w;
+            }
+            // tap (2, 2)
+            for (xi = ((at + 240) | 0), ki = ((kq + 288) | 0), end = (xi + 24) | 0; (xi | 0) < (end | 0); xi = (xi + 8) | 0, ki = (ki + 16) | 0) {
+              x0 = +F64[xi >> 3];
+              x1 = +F64[(xi + 24) >> 3];
+              w = +F64[ki >> 3];
+              a0_0 = a0_0 + x0 * w; a1_0 = a1_0 + x1 * w;
+              w = +F64[(ki + 8) >> 3];
+              a0_1 = a0_1 + x0 * w; a1_1 = a1_1 + x1 * w;
+            }
+            yo = out;
+            F32[yo >> 2] = a0_0;
+            F32[(yo + 8) >> 2] = a1_0;
+            F32[(yo + 4) >> 2] = a0_1;
+            F32[(yo + 12) >> 2] = a1_1;
+            at = (at + 48) | 0;
+            out = (out + 16) | 0;
+          }
+        }
+      }
+    }
+    return { loops: loops };
+  }
+  /** The asm.js heap the convs share (convRun): the buffer, the conv that ran there last, its input size. */
+  const convHeap = { buffer: null, user: null, size: 0 };
+  const conv6State = { buffer: null, loops: null, xpad: null, g: [4, 4, 3, 0, 0, 4, 4] };
   let buf6 = null;
   // packed6: the live taps of v5, packed as [run][group][block of 4 out channels][live tap][in channel][channel of the block]
   // group 0: 7 live taps
@@ -466,15 +621,7 @@ async function loadOnThisThread(weights, options) {
 
     // %y.conv = conv2d(%x, %k.masked) {strides=[1,1], dilations=[1,1], padding=valid, groups=1} : f32[N,2,2,2]
     const v6 = (buf6 = reuse(buf6, s0 * 8));
-    if (xpad6 === null || xpad6.length !== s0 * 48) xpad6 = new Float64Array(s0 * 48);
-    // the input in double, with zeros around it: 0 rows above, 0 below, 0 columns left, 0 right
-    for (let n = 0; n < s0; n++) {
-      for (let row = 0; row < 4; row++) {
-        const from = (n * 4 + row) * 12;
-        xpad6.set(v0.subarray(from, from + 12), ((n * 4 + row) * 4) * 3);
-      }
-    }
-    conv6(v6, xpad6, packed6, s0);
+    convRun(conv6State, convHeap, convAsm6, conv6, v6, v0, packed6, null, s0, false);
 
     // %y = bias_add(%y.conv, %b) : f32[N,2,2,2]
     const v7 = new Float32Array(s0 * 8);

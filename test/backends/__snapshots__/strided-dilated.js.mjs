@@ -50,6 +50,60 @@ function reuse(buffer, size) {
   return buffer !== null && buffer.length === size ? buffer : new Float32Array(size);
 }
 
+/**
+ * One direct conv of the js target: x copied into a zero-bordered float64 buffer (s.g: height, width, channels, pad
+ * top, pad left, padded height, padded width), then the loops. The asm.js loops (asm) run over heap.buffer, which
+ * every such conv of the model shares (calls are synchronous) and which grows to the largest need: the packed
+ * weights (copied in unless this conv was the last to run there and they are not fed), the bias, the padded input
+ * and the output, copied into y at the end. Past 1 GiB, the plain loops (plain) over a buffer of their own (s.xpad).
+ */
+function convRun(s, heap, asm, plain, y, x, kp, bias, batch, fed) {
+  const g = s.g;
+  const h = g[0], w = g[1], ch = g[2], pt = g[3], pl = g[4], hp = g[5], wp = g[6];
+  const size = batch * hp * wp * ch;
+  const biasAt = kp.length * 8;
+  const xpAt = biasAt + (bias === null ? 0 : bias.length) * 8;
+  const yAt = xpAt + size * 8;
+  const bytes = yAt + y.length * 4;
+  let xp;
+  if (bytes > 1073741824) {
+    if (s.xpad === null || s.xpad.length !== size) s.xpad = new Float64Array(size);
+    xp = s.xpad;
+  } else {
+    if (heap.buffer === null || heap.buffer.byteLength < bytes) {
+      let length = 65536;
+      while (length < bytes && length < 16777216) length *= 2;
+      if (length < bytes) length = Math.ceil(bytes / 16777216) * 16777216;
+      heap.buffer = new ArrayBuffer(length);
+      heap.user = null;
+    }
+    if (s.buffer !== heap.buffer) {
+      s.loops = asm(globalThis, { exp: Math.exp, expm1: Math.expm1, tanh: Math.tanh }, heap.buffer).loops;
+      s.buffer = heap.buffer;
+    }
+    xp = new Float64Array(heap.buffer, xpAt, size);
+    // Another conv (or this one at another batch size) ran here last: its numbers are where the borders must be 0.
+    const again = heap.user === s && heap.size === size;
+    if (!again) xp.fill(0);
+    if (!again || fed) new Float64Array(heap.buffer, 0, kp.length).set(kp);
+    if (bias !== null) new Float64Array(heap.buffer, biasAt, bias.length).set(bias);
+    heap.user = s;
+    heap.size = size;
+  }
+  for (let n = 0; n < batch; n++) {
+    for (let row = 0; row < h; row++) {
+      const from = (n * h + row) * w * ch;
+      xp.set(x.subarray(from, from + w * ch), ((n * hp + row + pt) * wp + pl) * ch);
+    }
+  }
+  if (xp === s.xpad) {
+    plain(y, xp, kp, bias, batch);
+  } else {
+    s.loops(yAt, xpAt, 0, biasAt, batch);
+    y.set(new Float32Array(heap.buffer, yAt, y.length));
+  }
+}
+
 /** How a call splits along the batch for worker threads. */
 const SPLIT = { inputs: ["x"], macsPerSample: 36, macsPerMs: {"js":2000000,"wasm":12000000,"cpu":300000}, msPerThread: {"js":1,"wasm":4,"cpu":4} };
 
@@ -335,9 +389,8 @@ async function loadOnThisThread(weights, options) {
 
   // prepared once for v2, computed per call
   const packed2 = new Float64Array(4);
-  let xpad2 = null;
   /** y = conv for v2: xp the padded input in double, kp the packed weights, batch images. */
-  function conv2(y, xp, kp, batch) {
+  function conv2(y, xp, kp, bias, batch) {
     // 4 of 4 taps live (structurally zero taps have no code); blocks of 3 pixels × 4 out channels
     for (let n = 0; n < batch; n++) {
       for (let oy = 0; oy < 3; oy++) {
@@ -390,6 +443,67 @@ async function loadOnThisThread(weights, options) {
     }
   }
   const packed2Taps = [0, 1, 2, 3];
+  /** asm.js: the loops of the conv (4 live taps, blocks of 3 pixels × 4 out channels) over one heap; loops() takes byte offsets. */
+  function convAsm2(stdlib, foreign, heap) {
+    "use asm";
+    var F64 = new stdlib.Float64Array(heap);
+    var F32 = new stdlib.Float32Array(heap);
+    function loops(y, xp, kp, bias, batch) {
+      y = y | 0;
+      xp = xp | 0;
+      kp = kp | 0;
+      bias = bias | 0;
+      batch = batch | 0;
+      var n = 0, oy = 0, ox = 0, at = 0, out = 0, q = 0, kq = 0, xi = 0, ki = 0, end = 0, yo = 0, bo = 0;
+      var a0_0 = 0.0, a0_1 = 0.0, a0_2 = 0.0, a0_3 = 0.0, a1_0 = 0.0, a1_1 = 0.0, a1_2 = 0.0, a1_3 = 0.0, a2_0 = 0.0, a2_1 = 0.0, a2_2 = 0.0, a2_3 = 0.0, x0 = 0.0, x16 = 0.0, x32 = 0.0, x8 = 0.0, x24 = 0.0, x40 = 0.0, x96 = 0.0, x112 = 0.0, x128 = 0.0, x104 = 0.0, x120 = 0.0, x136 = 0.0, w = 0.0;
+      for (n = 0; (n | 0) < (batch | 0); n = (n + 1) | 0) {
+        for (oy = 0; (oy | 0) < 3; oy = (oy + 1) | 0) {
+          at = (xp + ((((((n * 7) | 0) + ((oy * 2) | 0)) | 0) * 48) | 0)) | 0;
+          out = (y + ((((((n * 3) | 0) + oy) | 0) * 12) | 0)) | 0;
+          for (ox = 0; (ox | 0) < 3; ox = (ox + 3) | 0) {
+            kq = kp;
+            a0_0 = 0.0;
+            a1_0 = 0.0;
+            a2_0 = 0.0;
+            // tap (0, 0)
+            x0 = +F64[at >> 3];
+            x16 = +F64[(at + 16) >> 3];
+            x32 = +F64[(at + 32) >> 3];
+            w = +F64[kq >> 3];
+            a0_0 = a0_0 + x0 * w; a1_0 = a1_0 + x16 * w; a2_0 = a2_0 + x32 * w;
+            // tap (0, 1)
+            x8 = +F64[(at + 8) >> 3];
+            x24 = +F64[(at + 24) >> 3];
+            x40 = +F64[(at + 40) >> 3];
+            w = +F64[(kq + 8) >> 3];
+            a0_0 = a0_0 + x8 * w; a1_0 = a1_0 + x24 * w; a2_0 = a2_0 + x40 * w;
+            // tap (1, 0)
+            x96 = +F64[(at + 96) >> 3];
+            x112 = +F64[(at + 112) >> 3];
+            x128 = +F64[(at + 128) >> 3];
+            w = +F64[(kq + 16) >> 3];
+            a0_0 = a0_0 + x96 * w; a1_0 = a1_0 + x112 * w; a2_0 = a2_0 + x128 * w;
+            // tap (1, 1)
+            x104 = +F64[(at + 104) >> 3];
+            x120 = +F64[(at + 120) >> 3];
+            x136 = +F64[(at + 136) >> 3];
+            w = +F64[(kq + 24) >> 3];
+            a0_0 = a0_0 + x104 * w; a1_0 = a1_0 + x120 * w; a2_0 = a2_0 + x136 * w;
+            yo = out;
+            F32[yo >> 2] = a0_0;
+            F32[(yo + 4) >> 2] = a1_0;
+            F32[(yo + 8) >> 2] = a2_0;
+            at = (at + 48) | 0;
+            out = (out + 12) | 0;
+          }
+        }
+      }
+    }
+    return { loops: loops };
+  }
+  /** The asm.js heap the convs share (convRun): the buffer, the conv that ran there last, its input size. */
+  const convHeap = { buffer: null, user: null, size: 0 };
+  const conv2State = { buffer: null, loops: null, xpad: null, g: [5, 5, 1, 1, 0, 7, 6] };
   let buf2 = null;
   // packed2: the live taps of v1, packed as [run][group][block of 4 out channels][live tap][in channel][channel of the block]
   // group 0: 4 live taps
@@ -409,15 +523,7 @@ async function loadOnThisThread(weights, options) {
 
     // %y.conv = conv2d(%x, %k) {strides=[2,2], dilations=[2,1], padding=same, groups=1} : f32[N,3,3,1]
     const v2 = (buf2 = reuse(buf2, s0 * 9));
-    if (xpad2 === null || xpad2.length !== s0 * 42) xpad2 = new Float64Array(s0 * 42);
-    // the input in double, with zeros around it: 1 row above, 1 below, 0 columns left, 1 right
-    for (let n = 0; n < s0; n++) {
-      for (let row = 0; row < 5; row++) {
-        const from = (n * 5 + row) * 5;
-        xpad2.set(v0.subarray(from, from + 5), (n * 7 + row + 1) * 6);
-      }
-    }
-    conv2(v2, xpad2, packed2, s0);
+    convRun(conv2State, convHeap, convAsm2, conv2, v2, v0, packed2, null, s0, false);
 
     // %y = relu(%y.conv) : f32[N,3,3,1]
     const v3 = new Float32Array(s0 * 9);
