@@ -6,7 +6,7 @@
 // the dense kernel (3 rows × 4 out channels) on row counts and out channels around its blocks.
 
 import { tmpdir } from "node:os";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { afterAll, describe, expect, test } from "vitest";
 import { emitModule, loadCompiled } from "../../src/codegen/index.js";
 import { convCode } from "../../src/codegen/js/conv.js";
 import { denseCode } from "../../src/codegen/js/linear.js";
@@ -68,7 +68,7 @@ function tryConv(seed: number): ConvCase | undefined {
   m.b.output("y", y);
   const built = m.b.build();
   if (!built.ok) return undefined;
-  const feeds = symbolic ? [m.feed(3), m.feed(0), m.feed(1), m.feed(3)] : [m.feed(batch)];
+  const feeds = symbolic ? [m.feed(1), m.feed(3), m.feed(0), m.feed(3)] : [m.feed(batch)];
   const label = `x[${symbolic ? "N" : batch},${h},${w},${c}] k${kh}x${kw} ${shape} g${groups} out${out} s${strides} d${dilations} p${padding} ${maskKind}`;
   return { label, graph: built.value, weights: tensors(m.weights), feeds };
 }
@@ -128,16 +128,8 @@ function expectSameBits(got: Float32Array, want: Float32Array, what: string): vo
   expect(differ, `${what}: first difference at ${differ}: ${got[differ]} against ${want[differ]}`).toBe(-1);
 }
 
-// V8 reports an asm.js module it cannot validate or link as a warning, and runs it as plain JavaScript (slower):
-// every module these tests load must be taken as asm.js.
-const v8Warnings: string[] = [];
-const onWarning = (w: Error) => void (w.name === "V8" && v8Warnings.push(w.message));
-beforeAll(() => void process.on("warning", onWarning));
-afterAll(async () => {
-  await new Promise((resolve) => setTimeout(resolve, 10));
-  process.off("warning", onWarning);
-  expect(v8Warnings).toEqual([]);
-});
+// Every module these tests load must be taken as asm.js: test/support/v8-warnings.ts fails the file otherwise.
+afterAll(removeModuleFiles);
 
 describe("the asm.js loops and the plain loops agree bit for bit", () => {
   // Grouped and depthwise convs have the plain loops only.
@@ -156,6 +148,39 @@ describe("the asm.js loops and the plain loops agree bit for bit", () => {
       expectSameBits((await a!.predict(feed)).y!.data, (await p!.predict(feed)).y!.data, `seed ${seed} (${c.label})`);
     }
   });
+});
+
+/** The outputs of a module and of its plain-loops twin, feed by feed, bit for bit; and against the oracle. */
+async function expectBothLoops(graph: ReturnType<typeof graphOf>, weights: TensorMap, feeds: readonly TensorMap[], what: string) {
+  const emitted = emitModule(graph, "js");
+  if (!emitted.ok) throw new Error(`${what}\n${formatDiagnostics(emitted.diagnostics)}`);
+  const [asm, plain] = await Promise.all([emitted.value, plainLoopsOnly(emitted.value)].map((t) => importModuleFile(t, tmpdir())));
+  const [a, p] = await Promise.all([asm!.load(weights, { threads: 1 }), plain!.load(weights, { threads: 1 })]);
+  for (const feed of feeds) {
+    const got = (await a!.predict(feed)).y!;
+    expectSameBits(got.data, (await p!.predict(feed)).y!.data, what);
+    expectClose(got, interpret(graph, feed, weights).y!, what);
+  }
+}
+
+test("two convs share the heap: batches that grow, shrink and grow again, each conv's weights and borders restored", async () => {
+  const m = new Maker(prng(77));
+  const x = m.input("x", ["N", 5, 6, 3]);
+  const h = m.b.conv2d(x, m.param("k1", [3, 3, 3, 4]), { padding: "same" }, { name: "h" });
+  m.b.output("y", m.b.conv2d(h, m.param("k2", [2, 2, 4, 9]), { padding: [1, 0, 2, 1], strides: [1, 2] }, { name: "y" }));
+  // Batch 40 needs more than the first heap of 64 KiB: it grows, and each conv's module links to the new one.
+  await expectBothLoops(graphOf(m.b), tensors(m.weights), [1, 40, 2, 40, 0, 7, 1].map((n) => m.feed(n)), "two convs");
+});
+
+test("a row too wide for an asm.js int literal product uses Math.imul", async () => {
+  // 300 pixels × 440 channels × 8 bytes = 1,056,000 bytes per input row: 2^20 or more.
+  const m = new Maker(prng(78));
+  const x = m.input("x", ["N", 2, 300, 440]);
+  m.b.output("y", m.b.conv2d(x, m.param("k", [1, 2, 440, 3]), {}, { name: "y" }));
+  const graph = graphOf(m.b);
+  const emitted = emitModule(graph, "js");
+  expect(emitted.ok && emitted.value).toMatch(/imul\(/);
+  await expectBothLoops(graph, tensors(m.weights), [m.feed(1), m.feed(2)], "wide rows");
 });
 
 describe("the fused epilogue: bias and activation in the store", () => {
