@@ -82,7 +82,7 @@ export function expectClose(got: { shape: readonly number[]; data: ArrayLike<num
 
 /** What an emitted module exports. */
 export interface EmittedModule {
-  load(weights?: TensorMap, options?: { backend?: string }): Promise<CompiledModel>;
+  load(weights?: TensorMap, options?: { backend?: string; threads?: number | "auto" }): Promise<CompiledModel>;
 }
 
 /**
