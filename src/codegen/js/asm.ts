@@ -10,7 +10,7 @@
 
 import type { ConvPlan } from "../lower.js";
 import { count } from "./expr.js";
-import { BLOCK, type ConvLayout } from "./conv_layout.js";
+import { BLOCK, type ConvLayout, paddedSize } from "./conv_layout.js";
 import type { FusedActivation } from "./epilogue.js";
 
 /** Whether the asm.js loops cover this conv: one group, and every number they would spell is a finite double. */
@@ -64,10 +64,7 @@ const acc = (p: number, b: number) => `a${p}_${b}`;
  * plain loops (pixelBlock). The foreign object gives exp, expm1 and tanh (JavaScript's own, as the plain loops call).
  */
 export function asmConvModule(name: string, c: ConvPlan, layout: ConvLayout, pixels: number, bias: boolean, activation: FusedActivation): string[] {
-  const [pt, pb, pl, pr] = c.pads;
-  const [h, w] = c.inSize;
-  const hp = h + pt + pb;
-  const wp = w + pl + pr;
+  const [hp, wp] = paddedSize(c);
   const [oh, ow] = c.outSize;
   const [sh, sw] = c.strides;
   const [dh, dw] = c.dilations;

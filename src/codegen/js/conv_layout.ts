@@ -42,6 +42,12 @@ export interface ConvsAlike {
   readonly packing: Map<string, { readonly tables: readonly (readonly string[])[]; readonly lines: readonly (readonly string[])[] }>;
 }
 
+/** The height and width of a conv's padded input: the input with the conv's pads around it. */
+export function paddedSize(c: ConvPlan): [number, number] {
+  const [pt, pb, pl, pr] = c.pads;
+  return [c.inSize[0] + pt + pb, c.inSize[1] + pl + pr];
+}
+
 /** The packed layout of a conv's weights. */
 export function convLayout(c: ConvPlan): ConvLayout {
   const kin = c.inChannels / c.groups;
