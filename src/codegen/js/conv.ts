@@ -312,7 +312,7 @@ export function convCode(value: PlannedValue, ctx: JsContext, operands: ConvOper
     if (!ctx.helpers.has("convRun")) ctx.declare(["/** The asm.js heap the convs share (convRun): the buffer, the conv that ran there last, its input size. */", "const convHeap = { buffer: null, user: null, size: 0 };"]);
     ctx.helpers.add("convRun");
     const state = jsIdentifier(`conv${value.id.slice(1)}State`);
-    ctx.declare([`const ${state} = { buffer: null, loops: null, xpad: null, g: [${[h, w, c.inChannels, pt, pl, hp, wp].join(", ")}] };`]);
+    ctx.declare([`const ${state} = { g: [${[h, w, c.inChannels, pt, pl, hp, wp].join(", ")}], buffer: null, loops: null, kp: null, bias: null, xp: null, y: null, xpad: null };`]);
     return finish([
       `const ${y} = ${ctx.alloc(value)};`,
       ...(shared === undefined ? [] : [`// the loops of ${asm} and ${call}, a conv of the same shape`]),

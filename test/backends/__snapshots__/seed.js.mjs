@@ -53,6 +53,7 @@ function reuse(buffer, size) {
  * every such conv of the model shares (calls are synchronous) and which grows to the largest need: the packed
  * weights (copied in unless this conv was the last to run there and they are not fed), the bias, the padded input
  * and the output, copied into y at the end. Past 1 GiB, the plain loops (plain) over a buffer of their own (s.xpad).
+ * s keeps its views of the heap from call to call: nothing is allocated while the sizes stay.
  */
 function convRun(s, heap, asm, plain, y, x, kp, bias, batch, fed) {
   const g = s.g;
@@ -77,13 +78,32 @@ function convRun(s, heap, asm, plain, y, x, kp, bias, batch, fed) {
     if (s.buffer !== heap.buffer) {
       s.loops = asm(globalThis, { exp: Math.exp, expm1: Math.expm1, tanh: Math.tanh }, heap.buffer).loops;
       s.buffer = heap.buffer;
+      s.xp = null;
     }
-    xp = new Float64Array(heap.buffer, xpAt, size);
-    // Another conv (or this one at another batch size) ran here last: its numbers are where the borders must be 0.
-    const again = heap.user === s && heap.size === size;
-    if (!again) xp.fill(0);
-    if (!again || fed) new Float64Array(heap.buffer, 0, kp.length).set(kp);
-    if (bias !== null) new Float64Array(heap.buffer, biasAt, bias.length).set(bias);
+    if (s.xp === null || s.xp.length !== size) {
+      s.kp = new Float64Array(heap.buffer, 0, kp.length);
+      s.bias = new Float64Array(heap.buffer, biasAt, bias === null ? 0 : bias.length);
+      s.xp = new Float64Array(heap.buffer, xpAt, size);
+      s.y = new Float32Array(heap.buffer, yAt, y.length);
+    }
+    xp = s.xp;
+    // Another conv (or this one at another batch size) ran here last: where the borders are, its numbers are.
+    if (heap.user !== s || heap.size !== size) {
+      const rowLength = wp * ch;
+      for (let n = 0; n < batch; n++) {
+        const image = n * hp * rowLength;
+        xp.fill(0, image, image + pt * rowLength);
+        xp.fill(0, image + (pt + h) * rowLength, image + hp * rowLength);
+        for (let row = pt; row < pt + h; row++) {
+          const at = image + row * rowLength;
+          xp.fill(0, at, at + pl * ch);
+          xp.fill(0, at + (pl + w) * ch, at + rowLength);
+        }
+      }
+      fed = true;
+    }
+    if (fed) s.kp.set(kp);
+    if (bias !== null) s.bias.set(bias);
     heap.user = s;
     heap.size = size;
   }
@@ -97,7 +117,7 @@ function convRun(s, heap, asm, plain, y, x, kp, bias, batch, fed) {
     plain(y, xp, kp, bias, batch);
   } else {
     s.loops(yAt, xpAt, 0, biasAt, batch);
-    y.set(new Float32Array(heap.buffer, yAt, y.length));
+    y.set(s.y);
   }
 }
 
@@ -324,7 +344,7 @@ async function loadOnThisThread(weights, options) {
   }
   /** The asm.js heap the convs share (convRun): the buffer, the conv that ran there last, its input size. */
   const convHeap = { buffer: null, user: null, size: 0 };
-  const conv4State = { buffer: null, loops: null, xpad: null, g: [4, 4, 3, 0, 0, 4, 4] };
+  const conv4State = { g: [4, 4, 3, 0, 0, 4, 4], buffer: null, loops: null, kp: null, bias: null, xp: null, y: null, xpad: null };
   let buf4 = null;
 
   /** One call. Synchronous from start to end: the reused buffers are never shared by two calls at once. */
