@@ -20,7 +20,7 @@ export function asmFits(c: ConvPlan, layout: ConvLayout, activation: FusedActiva
 }
 
 /** A double literal asm.js reads as a double: always with a decimal point (`1.0`, `1.0e-7`). */
-export function asmDouble(v: number): string {
+function asmDouble(v: number): string {
   if (Object.is(v, -0)) return "-0.0";
   const text = String(v);
   if (text.includes(".")) return text;

@@ -169,8 +169,7 @@ function padLines(c: ConvPlan, x: string, xp: string, n: string): string[] {
   const [pt, pb, pl, pr] = c.pads;
   const [h, w] = c.inSize;
   const ch = c.inChannels;
-  const hp = h + pt + pb;
-  const wp = w + pl + pr;
+  const [hp, wp] = paddedSize(c);
   return [
     `// the input in double, with zeros around it: ${count(pt, "row")} above, ${pb} below, ${count(pl, "column")} left, ${pr} right`,
     `for (let n = 0; n < ${n}; n++) {`,
